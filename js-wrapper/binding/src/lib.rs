@@ -1,0 +1,448 @@
+//! The wasm-bindgen layer over `two-factor-core`.
+//!
+//! It only converts: JS numbers to integers (refusing anything the core cannot take),
+//! byte slices and strings in, strings and `Uint8Array`s out, and core errors to their
+//! index in [`Error::ALL`], which the JS wrapper turns into a `TwoFactorError`.
+//! Every argument has already been checked by the JS wrapper; the checks here make a
+//! bad value an error rather than a wrapped integer, never a panic.
+
+// Every export fails the same way, with the index of a core error, as said above.
+#![allow(clippy::missing_errors_doc)]
+
+use std::cell::RefCell;
+
+use subtle::ConstantTimeEq;
+use two_factor_core::{self as core, Error, HashKey, OtpKey, SealKey, TotpCheck, TotpParams};
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+mod random;
+use random::PooledRng;
+
+/// Largest integer a JS number holds exactly (2^53 - 1).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A core error crosses the boundary as its index in [`Error::ALL`].
+fn err(e: Error) -> u32 {
+    let index = Error::ALL.iter().position(|&x| x == e).unwrap_or(0);
+    u32::try_from(index).unwrap_or(0)
+}
+
+type Out<T> = Result<T, u32>;
+
+/// A JS number that must be a non-negative safe integer (a time or a step).
+fn whole(value: f64) -> Result<u64, Error> {
+    let exact = (0.0..=MAX_SAFE_INTEGER).contains(&value) && value.fract() == 0.0;
+    if !exact {
+        return Err(Error::Time);
+    }
+    // Checked just above: finite, non-negative, integral and below 2^53.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Ok(value as u64)
+}
+
+/// Steps and times go back to JS as numbers; every one the core returns is below 2^53
+/// because it was derived from inputs below 2^53.
+#[allow(clippy::cast_precision_loss)]
+fn number(value: u64) -> f64 {
+    value as f64
+}
+
+fn algorithm(id: u8) -> Result<core::Algorithm, Error> {
+    match id {
+        1 => Ok(core::Algorithm::Sha1),
+        2 => Ok(core::Algorithm::Sha256),
+        3 => Ok(core::Algorithm::Sha512),
+        _ => Err(Error::Digits),
+    }
+}
+
+thread_local! {
+    /// The last hashing key and its keyed HMAC state. A server hashes every code with
+    /// the same key, so keying HMAC once instead of per call halves the work.
+    static HASH_KEY: RefCell<Option<(Zeroizing<Vec<u8>>, HashKey)>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with the [`HashKey`] for `key`, reusing the cached one when the bytes match.
+fn with_hash_key<T>(key: &[u8], f: impl FnOnce(&HashKey) -> Result<T, Error>) -> Result<T, Error> {
+    HASH_KEY.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let hit = cache.as_ref().is_some_and(|(bytes, _)| {
+            bytes.len() == key.len() && bool::from(bytes.as_slice().ct_eq(key))
+        });
+        if !hit {
+            *cache = Some((Zeroizing::new(key.to_vec()), HashKey::new(key)?));
+        }
+        match cache.as_ref() {
+            Some((_, hash_key)) => f(hash_key),
+            None => Err(Error::KeyTooShort),
+        }
+    })
+}
+
+/// The stable code of the error at `index`, such as `KEY_TOO_SHORT`.
+#[wasm_bindgen(js_name = errorCode)]
+#[must_use]
+pub fn error_code(index: u32) -> String {
+    error_at(index).code().to_owned()
+}
+
+/// The static message of the error at `index`.
+#[wasm_bindgen(js_name = errorMessage)]
+#[must_use]
+pub fn error_message(index: u32) -> String {
+    error_at(index).message().to_owned()
+}
+
+/// How many errors there are.
+#[wasm_bindgen(js_name = errorCount)]
+#[must_use]
+pub fn error_count() -> u32 {
+    u32::try_from(Error::ALL.len()).unwrap_or(0)
+}
+
+fn error_at(index: u32) -> Error {
+    usize::try_from(index)
+        .ok()
+        .and_then(|i| Error::ALL.get(i))
+        .copied()
+        .unwrap_or(Error::Random)
+}
+
+/// A uniformly random one-time code, as a number below 10^digits (the wrapper pads it).
+#[wasm_bindgen(js_name = generateCode)]
+pub fn generate_code(digits: u32) -> Out<f64> {
+    core::generate_code_value(&mut PooledRng, digits)
+        .map(number)
+        .map_err(err)
+}
+
+/// The keyed, salted hash of a code.
+#[wasm_bindgen(js_name = hashCode)]
+pub fn hash_code(code: &str, key: &[u8], salt: &[u8]) -> Out<String> {
+    with_hash_key(key, |k| core::hash_code(code, k, salt)).map_err(err)
+}
+
+/// Constant-time check of a code against its stored hash.
+#[wasm_bindgen(js_name = verifyCode)]
+pub fn verify_code(code: &str, hash: &str, key: &[u8], salt: &[u8]) -> Out<bool> {
+    with_hash_key(key, |k| core::verify_code(code, hash, k, salt)).map_err(err)
+}
+
+/// A fresh TOTP secret.
+#[wasm_bindgen(js_name = generateSecret)]
+pub fn generate_secret(bytes: u32) -> Out<Vec<u8>> {
+    let bytes = usize::try_from(bytes).map_err(|_| err(Error::SecretLength))?;
+    core::generate_secret(&mut PooledRng, bytes)
+        .map(|s| s.to_vec())
+        .map_err(err)
+}
+
+/// Upper-case unpadded base32.
+#[wasm_bindgen(js_name = base32Encode)]
+#[must_use]
+pub fn base32_encode(bytes: &[u8]) -> String {
+    core::base32_encode(bytes)
+}
+
+/// Base32 in either case, padding optional.
+#[wasm_bindgen(js_name = base32Decode)]
+pub fn base32_decode(text: &str) -> Out<Vec<u8>> {
+    core::base32_decode(text).map(|b| b.to_vec()).map_err(err)
+}
+
+fn totp_params(algorithm_id: u8, digits: u32, period: u32) -> Result<TotpParams, Error> {
+    TotpParams::new(algorithm(algorithm_id)?, digits, period)
+}
+
+/// The TOTP value at `time` (unix seconds).
+#[wasm_bindgen(js_name = generateTotp)]
+pub fn generate_totp(
+    secret: &[u8],
+    algorithm_id: u8,
+    digits: u32,
+    period: u32,
+    time: f64,
+) -> Out<String> {
+    (|| {
+        let params = totp_params(algorithm_id, digits, period)?;
+        let key = OtpKey::new(secret, params.algorithm())?;
+        core::generate_totp(&key, whole(time)?, &params)
+    })()
+    .map_err(err)
+}
+
+/// The matched time step, or -1. `token` is the code's numeric value (its digit count
+/// was checked by the wrapper); `after_step` below zero means "no step used yet".
+#[wasm_bindgen(js_name = verifyTotp)]
+#[allow(clippy::too_many_arguments)]
+pub fn verify_totp(
+    token: u32,
+    secret: &[u8],
+    algorithm_id: u8,
+    digits: u32,
+    period: u32,
+    time: f64,
+    window: u32,
+    after_step: f64,
+) -> Out<f64> {
+    (|| {
+        let params = totp_params(algorithm_id, digits, period)?;
+        let key = OtpKey::new(secret, params.algorithm())?;
+        let after_step = if after_step < 0.0 {
+            None
+        } else {
+            Some(whole(after_step)?)
+        };
+        let check = TotpCheck {
+            time: whole(time)?,
+            window,
+            after_step,
+        };
+        Ok(core::verify_totp_value(&key, token, &params, &check)?.map_or(-1.0, number))
+    })()
+    .map_err(err)
+}
+
+/// An `otpauth://totp/` URI.
+#[wasm_bindgen(js_name = otpauthUri)]
+pub fn otpauth_uri(
+    secret: &[u8],
+    issuer: &str,
+    account: &str,
+    algorithm_id: u8,
+    digits: u32,
+    period: u32,
+) -> Out<String> {
+    (|| {
+        let params = totp_params(algorithm_id, digits, period)?;
+        core::otpauth_uri(secret, &core::OtpauthLabel { issuer, account }, &params)
+    })()
+    .map_err(err)
+}
+
+/// Fresh recovery codes.
+#[wasm_bindgen(js_name = generateRecoveryCodes)]
+pub fn generate_recovery_codes(count: u32) -> Out<Vec<String>> {
+    core::generate_recovery_codes(&mut PooledRng, count).map_err(err)
+}
+
+/// The canonical form of a typed recovery code, or `undefined`.
+#[wasm_bindgen(js_name = normalizeRecoveryCode)]
+#[must_use]
+pub fn normalize_recovery_code(code: &str) -> Option<String> {
+    core::normalize_recovery_code(code).ok()
+}
+
+/// The keyed, salted hash of a recovery code.
+#[wasm_bindgen(js_name = hashRecoveryCode)]
+pub fn hash_recovery_code(code: &str, key: &[u8], salt: &[u8]) -> Out<String> {
+    with_hash_key(key, |k| core::hash_recovery_code(code, k, salt)).map_err(err)
+}
+
+/// Constant-time check of a typed recovery code.
+#[wasm_bindgen(js_name = verifyRecoveryCode)]
+pub fn verify_recovery_code(code: &str, hash: &str, key: &[u8], salt: &[u8]) -> Out<bool> {
+    with_hash_key(key, |k| core::verify_recovery_code(code, hash, k, salt)).map_err(err)
+}
+
+/// Seals `plaintext`, bound to `associated_data`.
+#[wasm_bindgen(js_name = sealSecret)]
+pub fn seal_secret(plaintext: &[u8], key: &[u8], associated_data: &[u8]) -> Out<String> {
+    (|| {
+        core::seal(
+            &mut PooledRng,
+            &SealKey::new(key)?,
+            plaintext,
+            associated_data,
+        )
+    })()
+    .map_err(err)
+}
+
+/// Opens a sealed value.
+#[wasm_bindgen(js_name = openSecret)]
+pub fn open_secret(sealed: &str, key: &[u8], associated_data: &[u8]) -> Out<Vec<u8>> {
+    (|| core::open(&SealKey::new(key)?, sealed, associated_data).map(|p| p.to_vec()))().map_err(err)
+}
+
+/// A fresh opaque token.
+#[wasm_bindgen(js_name = generateToken)]
+pub fn generate_token() -> Out<String> {
+    core::generate_token(&mut PooledRng).map_err(err)
+}
+
+/// SHA-256 hex of a token.
+#[wasm_bindgen(js_name = hashToken)]
+#[must_use]
+pub fn hash_token(token: &str) -> String {
+    core::hash_token(token)
+}
+
+/// A fresh salt.
+#[wasm_bindgen(js_name = generateSalt)]
+pub fn generate_salt() -> Out<Vec<u8>> {
+    core::generate_salt(&mut PooledRng)
+        .map(|s| s.to_vec())
+        .map_err(err)
+}
+
+/// `active`, `expired`, `exhausted` or `consumed`.
+#[wasm_bindgen(js_name = challengeVerdict)]
+pub fn challenge_verdict(
+    now: f64,
+    expires_at: f64,
+    attempts: u32,
+    max_attempts: u32,
+    consumed: bool,
+) -> Out<String> {
+    (|| {
+        let state = core::ChallengeState {
+            expires_at: whole(expires_at)?,
+            attempts,
+            max_attempts,
+            consumed,
+        };
+        Ok(core::challenge_verdict(&state, whole(now)?)
+            .name()
+            .to_owned())
+    })()
+    .map_err(err)
+}
+
+/// When a code issued at `now` expires (unix milliseconds).
+#[wasm_bindgen(js_name = codeExpiresAt)]
+pub fn code_expires_at(now: f64, ttl_seconds: u32) -> Out<f64> {
+    (|| core::code_expires_at(whole(now)?, ttl_seconds).map(number))().map_err(err)
+}
+
+/// 0 when a resend is allowed, -1 when the cap is reached, otherwise when the
+/// cooldown ends (unix milliseconds).
+#[wasm_bindgen(js_name = resendVerdict)]
+pub fn resend_verdict(
+    now: f64,
+    last_sent_at: f64,
+    resends: u32,
+    cooldown_seconds: u32,
+    max_resends: u32,
+) -> Out<f64> {
+    (|| {
+        let policy = core::ResendPolicy::new(cooldown_seconds, max_resends)?;
+        Ok(
+            match core::resend_verdict(&policy, resends, whole(last_sent_at)?, whole(now)?) {
+                core::ResendVerdict::Allowed => 0.0,
+                core::ResendVerdict::CapReached => -1.0,
+                core::ResendVerdict::CoolingDown { until } => number(until),
+            },
+        )
+    })()
+    .map_err(err)
+}
+
+/// 0 when the account is open, otherwise when the lock ends (unix milliseconds).
+#[wasm_bindgen(js_name = lockoutVerdict)]
+pub fn lockout_verdict(
+    now: f64,
+    failures: u32,
+    last_failure_at: f64,
+    threshold: u32,
+    duration_seconds: u32,
+) -> Out<f64> {
+    (|| {
+        let policy = core::LockoutPolicy::new(threshold, duration_seconds)?;
+        Ok(
+            match core::lockout_verdict(&policy, failures, whole(last_failure_at)?, whole(now)?) {
+                core::LockoutVerdict::Open => 0.0,
+                core::LockoutVerdict::Locked { until } => number(until),
+            },
+        )
+    })()
+    .map_err(err)
+}
+
+/// The core's bounds and defaults, so that JS validates with the same numbers.
+#[wasm_bindgen]
+#[must_use]
+pub fn limits() -> js_sys::Object {
+    let entries: [(&str, f64); 43] = [
+        ("MIN_CODE_DIGITS", core::MIN_CODE_DIGITS.into()),
+        ("MAX_CODE_DIGITS", core::MAX_CODE_DIGITS.into()),
+        ("DEFAULT_CODE_DIGITS", core::DEFAULT_CODE_DIGITS.into()),
+        ("MIN_KEY_BYTES", to_f64(core::MIN_KEY_BYTES)),
+        ("MAX_KEY_BYTES", to_f64(core::MAX_KEY_BYTES)),
+        ("SEAL_KEY_BYTES", to_f64(core::SEAL_KEY_BYTES)),
+        ("MIN_SALT_BYTES", to_f64(core::MIN_SALT_BYTES)),
+        ("MAX_SALT_BYTES", to_f64(core::MAX_SALT_BYTES)),
+        ("MAX_CODE_BYTES", to_f64(core::MAX_CODE_BYTES)),
+        ("MIN_OTP_DIGITS", core::MIN_OTP_DIGITS.into()),
+        ("MAX_OTP_DIGITS", core::MAX_OTP_DIGITS.into()),
+        ("DEFAULT_OTP_DIGITS", core::DEFAULT_OTP_DIGITS.into()),
+        ("MIN_PERIOD", core::MIN_PERIOD.into()),
+        ("MAX_PERIOD", core::MAX_PERIOD.into()),
+        ("DEFAULT_PERIOD", core::DEFAULT_PERIOD.into()),
+        ("MAX_WINDOW", core::MAX_WINDOW.into()),
+        ("DEFAULT_WINDOW", core::DEFAULT_WINDOW.into()),
+        ("MIN_SECRET_BYTES", to_f64(core::MIN_SECRET_BYTES)),
+        ("MAX_SECRET_BYTES", to_f64(core::MAX_SECRET_BYTES)),
+        (
+            "MIN_GENERATED_SECRET_BYTES",
+            to_f64(core::MIN_GENERATED_SECRET_BYTES),
+        ),
+        (
+            "MAX_GENERATED_SECRET_BYTES",
+            to_f64(core::MAX_GENERATED_SECRET_BYTES),
+        ),
+        ("DEFAULT_SECRET_BYTES", to_f64(core::DEFAULT_SECRET_BYTES)),
+        ("MAX_BASE32_CHARS", to_f64(core::MAX_BASE32_CHARS)),
+        ("MAX_LABEL_BYTES", to_f64(core::MAX_LABEL_BYTES)),
+        ("MIN_RECOVERY_CODES", core::MIN_RECOVERY_CODES.into()),
+        ("MAX_RECOVERY_CODES", core::MAX_RECOVERY_CODES.into()),
+        (
+            "DEFAULT_RECOVERY_CODES",
+            core::DEFAULT_RECOVERY_CODES.into(),
+        ),
+        ("MAX_SEAL_BYTES", to_f64(core::MAX_SEAL_BYTES)),
+        ("MIN_CODE_TTL_SECONDS", core::MIN_CODE_TTL_SECONDS.into()),
+        ("MAX_CODE_TTL_SECONDS", core::MAX_CODE_TTL_SECONDS.into()),
+        (
+            "DEFAULT_CODE_TTL_SECONDS",
+            core::DEFAULT_CODE_TTL_SECONDS.into(),
+        ),
+        ("MIN_ATTEMPTS", core::MIN_ATTEMPTS.into()),
+        ("MAX_ATTEMPTS", core::MAX_ATTEMPTS.into()),
+        ("DEFAULT_ATTEMPTS", core::DEFAULT_ATTEMPTS.into()),
+        (
+            "MAX_RESEND_COOLDOWN_SECONDS",
+            core::MAX_RESEND_COOLDOWN_SECONDS.into(),
+        ),
+        (
+            "DEFAULT_RESEND_COOLDOWN_SECONDS",
+            core::DEFAULT_RESEND_COOLDOWN_SECONDS.into(),
+        ),
+        ("MAX_RESENDS", core::MAX_RESENDS.into()),
+        ("DEFAULT_RESENDS", core::DEFAULT_RESENDS.into()),
+        ("MAX_LOCKOUT_THRESHOLD", core::MAX_LOCKOUT_THRESHOLD.into()),
+        (
+            "DEFAULT_LOCKOUT_THRESHOLD",
+            core::DEFAULT_LOCKOUT_THRESHOLD.into(),
+        ),
+        ("MIN_LOCKOUT_SECONDS", core::MIN_LOCKOUT_SECONDS.into()),
+        ("MAX_LOCKOUT_SECONDS", core::MAX_LOCKOUT_SECONDS.into()),
+        (
+            "DEFAULT_LOCKOUT_SECONDS",
+            core::DEFAULT_LOCKOUT_SECONDS.into(),
+        ),
+    ];
+    let object = js_sys::Object::new();
+    for (name, value) in entries {
+        // Setting a plain property on a fresh object cannot fail.
+        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), &JsValue::from_f64(value));
+    }
+    object
+}
+
+/// Sizes are small constants; every one fits a JS number exactly.
+#[allow(clippy::cast_precision_loss)]
+fn to_f64(value: usize) -> f64 {
+    value as f64
+}

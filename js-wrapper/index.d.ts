@@ -1,0 +1,196 @@
+// Types of two-factor-wasm. Every function checks its arguments before they reach
+// WebAssembly: a value of the wrong type throws TypeError, a value of the right type
+// but out of range (NaN, fractions, lengths) throws RangeError, and both name the
+// argument. Failures decided by the core throw TwoFactorError with a stable `code`.
+
+/** TOTP/HOTP hash function. */
+export type Algorithm = 'SHA1' | 'SHA256' | 'SHA512';
+
+/** The stable codes of TwoFactorError. */
+export type TwoFactorErrorCode =
+  | 'INVALID_DIGITS'
+  | 'INVALID_CODE_FORMAT'
+  | 'KEY_TOO_SHORT'
+  | 'KEY_TOO_LONG'
+  | 'INVALID_SALT_LENGTH'
+  | 'INVALID_HASH_FORMAT'
+  | 'INVALID_SECRET_LENGTH'
+  | 'INVALID_BASE32'
+  | 'INVALID_PERIOD'
+  | 'INVALID_WINDOW'
+  | 'INVALID_TIME'
+  | 'INVALID_LABEL'
+  | 'INVALID_RECOVERY_COUNT'
+  | 'INVALID_RECOVERY_CODE'
+  | 'UNSEAL_FAILED'
+  | 'SEAL_TOO_LONG'
+  | 'INVALID_POLICY'
+  | 'RANDOM_UNAVAILABLE';
+
+/** A failure decided by the core. The message never contains an input or a secret. */
+export class TwoFactorError extends Error {
+  readonly name: 'TwoFactorError';
+  readonly code: TwoFactorErrorCode;
+}
+
+/** The core's bounds and defaults (read from the Rust crate at load). */
+export const LIMITS: Readonly<{
+  MIN_CODE_DIGITS: number; MAX_CODE_DIGITS: number; DEFAULT_CODE_DIGITS: number;
+  MIN_KEY_BYTES: number; MAX_KEY_BYTES: number; SEAL_KEY_BYTES: number;
+  MIN_SALT_BYTES: number; MAX_SALT_BYTES: number; MAX_CODE_BYTES: number;
+  MIN_OTP_DIGITS: number; MAX_OTP_DIGITS: number; DEFAULT_OTP_DIGITS: number;
+  MIN_PERIOD: number; MAX_PERIOD: number; DEFAULT_PERIOD: number;
+  MAX_WINDOW: number; DEFAULT_WINDOW: number;
+  MIN_SECRET_BYTES: number; MAX_SECRET_BYTES: number;
+  MIN_GENERATED_SECRET_BYTES: number; MAX_GENERATED_SECRET_BYTES: number; DEFAULT_SECRET_BYTES: number;
+  MAX_BASE32_CHARS: number; MAX_LABEL_BYTES: number;
+  MIN_RECOVERY_CODES: number; MAX_RECOVERY_CODES: number; DEFAULT_RECOVERY_CODES: number;
+  MAX_SEAL_BYTES: number;
+  MIN_CODE_TTL_SECONDS: number; MAX_CODE_TTL_SECONDS: number; DEFAULT_CODE_TTL_SECONDS: number;
+  MIN_ATTEMPTS: number; MAX_ATTEMPTS: number; DEFAULT_ATTEMPTS: number;
+  MAX_RESEND_COOLDOWN_SECONDS: number; DEFAULT_RESEND_COOLDOWN_SECONDS: number;
+  MAX_RESENDS: number; DEFAULT_RESENDS: number;
+  MAX_LOCKOUT_THRESHOLD: number; DEFAULT_LOCKOUT_THRESHOLD: number;
+  MIN_LOCKOUT_SECONDS: number; MAX_LOCKOUT_SECONDS: number; DEFAULT_LOCKOUT_SECONDS: number;
+}>;
+
+// --- One-time codes (SMS, e-mail) ---------------------------------------------------
+
+/** A uniformly random code of `digits` (6..10, default 6) decimal digits, from the OS CSPRNG. */
+export function generateCode(digits?: number): string;
+
+/**
+ * HMAC-SHA-256 under `key` (32..256 bytes) of `salt` (16..64 bytes) followed by `code`
+ * (6..10 ASCII digits), as 64 lowercase hex characters. Store this, never the code.
+ */
+export function hashCode(code: string, key: Uint8Array, salt: Uint8Array): string;
+
+/** Whether `code` matches `hash`; the comparison runs in constant time. */
+export function verifyCode(code: string, hash: string, key: Uint8Array, salt: Uint8Array): boolean;
+
+// --- TOTP -----------------------------------------------------------------------------
+
+/** A random TOTP secret of `bytes` (20..64, default 20 = 160 bits) bytes. */
+export function generateSecret(bytes?: number): Uint8Array;
+
+/** Upper-case RFC 4648 base32 without padding. */
+export function base32Encode(bytes: Uint8Array): string;
+
+/** RFC 4648 base32 in either case, padding optional. Throws TwoFactorError INVALID_BASE32. */
+export function base32Decode(text: string): Uint8Array;
+
+export interface TotpOptions {
+  /** Unix time in seconds (an integer). Default: now. */
+  time?: number;
+  /** Step in seconds, 15..120. Default 30. */
+  period?: number;
+  /** 6..8. Default 6. */
+  digits?: number;
+  /** Default 'SHA1'. */
+  algorithm?: Algorithm;
+}
+
+export interface VerifyTotpOptions extends TotpOptions {
+  /** Steps accepted either side of now, 0..10. Default 1. */
+  window?: number;
+  /** The step this secret was last accepted at: it and every earlier step are refused. */
+  afterStep?: number | null;
+}
+
+/** The TOTP for `secret` (16..128 bytes) at `opts.time`. */
+export function generateTotp(secret: Uint8Array, opts?: TotpOptions): string;
+
+/**
+ * The time step `token` matches within the window, or null. Store the returned step
+ * and pass it as `afterStep` next time: that is the replay guard.
+ */
+export function verifyTotp(token: string, secret: Uint8Array, opts?: VerifyTotpOptions): number | null;
+
+export interface OtpauthOptions {
+  secret: Uint8Array;
+  /** Shown by the app; no colon. */
+  issuer: string;
+  /** Usually the e-mail address; no colon. */
+  account: string;
+  algorithm?: Algorithm;
+  digits?: number;
+  period?: number;
+}
+
+/** `otpauth://totp/Issuer:account?secret=…&issuer=…&algorithm=…&digits=…&period=…` */
+export function otpauthUri(opts: OtpauthOptions): string;
+
+// --- Recovery codes -------------------------------------------------------------------
+
+/** `count` (1..50, default 10) codes like `k7xq-m3np-2hwz`: 12 characters, about 59 bits each. */
+export function generateRecoveryCodes(count?: number): string[];
+
+/** The canonical form of a typed recovery code (case, hyphens, spaces ignored), or null. */
+export function normalizeRecoveryCode(code: string): string | null;
+
+/** Keyed, salted hash of a recovery code, for storage. */
+export function hashRecoveryCode(code: string, key: Uint8Array, salt: Uint8Array): string;
+
+/** Whether a typed recovery code matches its hash (constant time); malformed input is false. */
+export function verifyRecoveryCode(code: string, hash: string, key: Uint8Array, salt: Uint8Array): boolean;
+
+// --- Sealed secrets -------------------------------------------------------------------
+
+/**
+ * XChaCha20-Poly1305 under a 32-byte key, bound to `associatedData` (such as
+ * `user:42`), as `v1.<base64url>`. A fresh random nonce every call.
+ */
+export function sealSecret(plaintext: Uint8Array, key: Uint8Array, associatedData: string | Uint8Array): string;
+
+/** Opens a sealed value. Throws TwoFactorError UNSEAL_FAILED for another key, other data, or tampering. */
+export function openSecret(sealed: string, key: Uint8Array, associatedData: string | Uint8Array): Uint8Array;
+
+// --- Tokens and salts -----------------------------------------------------------------
+
+/** 256 random bits as 43 base64url characters, for login challenges and device tokens. */
+export function generateToken(): string;
+
+/** SHA-256 of a token as 64 lowercase hex characters: what the database stores and indexes. */
+export function hashToken(token: string): string;
+
+/** 16 random bytes for hashCode / hashRecoveryCode. */
+export function generateSalt(): Uint8Array;
+
+// --- Verdicts (times are unix milliseconds; `now` defaults to Date.now()) -------------
+
+export type ChallengeVerdict = 'active' | 'expired' | 'exhausted' | 'consumed';
+
+export function challengeVerdict(state: {
+  now?: number;
+  expiresAt: number;
+  attempts: number;
+  maxAttempts: number;
+  consumed: boolean;
+}): ChallengeVerdict;
+
+/** When a code issued now expires; `ttlSeconds` 30..600, default 300. */
+export function codeExpiresAt(opts?: { now?: number; ttlSeconds?: number }): number;
+
+export type ResendVerdict =
+  | { allowed: true }
+  | { allowed: false; reason: 'cooldown'; retryAt: number }
+  | { allowed: false; reason: 'cap' };
+
+export function resendVerdict(state: {
+  now?: number;
+  lastSentAt: number;
+  resends: number;
+  cooldownSeconds?: number;
+  maxResends?: number;
+}): ResendVerdict;
+
+export type LockoutVerdict = { locked: false } | { locked: true; until: number };
+
+/** Consecutive failures across challenges; the count is reset only by a success or an admin. */
+export function lockoutVerdict(state: {
+  now?: number;
+  failures: number;
+  lastFailureAt: number | null;
+  threshold?: number;
+  durationSeconds?: number;
+}): LockoutVerdict;

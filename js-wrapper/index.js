@@ -1,0 +1,288 @@
+'use strict';
+
+// The public API of two-factor-wasm. Each function checks its arguments, reads the
+// clock when the caller leaves the time out, and calls the Rust core. It decides
+// nothing itself: every rule lives in the core (crate/), so the plugin and any other
+// Node program get the same answers.
+
+const wasm = require('./pkg/two_factor_wasm.js');
+const check = require('./lib/check');
+const { TwoFactorError, errorTable } = require('./lib/errors');
+
+/** The core's bounds and defaults, read from the core so they cannot drift. */
+const LIMITS = Object.freeze(wasm.limits());
+const L = LIMITS;
+
+const ERRORS = errorTable(wasm);
+
+/** wasm exports throw the index of a core error; everything else is a real bug. */
+function coreError(thrown) {
+  if (typeof thrown === 'number' && ERRORS[thrown]) {
+    const { code, message } = ERRORS[thrown];
+    return new TwoFactorError(code, message);
+  }
+  return thrown;
+}
+
+const ALGORITHMS = Object.freeze({ SHA1: 1, SHA256: 2, SHA512: 3 });
+const MAX_TOKEN_CHARS = 1024;
+const MAX_SEALED_CHARS = L.MAX_SEAL_BYTES * 2;
+const MAX_SAFE_TIME = Number.MAX_SAFE_INTEGER;
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+function codeString(code, name = 'code') {
+  return check.digitString(code, name, L.MIN_CODE_DIGITS, L.MAX_CODE_DIGITS);
+}
+
+function hashKey(key) {
+  return check.bytes(key, 'key', L.MIN_KEY_BYTES, L.MAX_KEY_BYTES);
+}
+
+function salt(value) {
+  return check.bytes(value, 'salt', L.MIN_SALT_BYTES, L.MAX_SALT_BYTES);
+}
+
+function storedHash(hash) {
+  return check.string(hash, 'hash', 64, 64);
+}
+
+function totpSecret(secret) {
+  return check.bytes(secret, 'secret', L.MIN_SECRET_BYTES, L.MAX_SECRET_BYTES);
+}
+
+/** Checks the options shared by generateTotp, verifyTotp and otpauthUri. */
+function totpOptions(opts) {
+  return {
+    algorithm: check.oneOf(opts.algorithm, 'algorithm', ALGORITHMS, 'SHA1'),
+    digits: check.optionalInteger(opts.digits, 'digits', L.MIN_OTP_DIGITS, L.MAX_OTP_DIGITS, L.DEFAULT_OTP_DIGITS),
+    period: check.optionalInteger(opts.period, 'period', L.MIN_PERIOD, L.MAX_PERIOD, L.DEFAULT_PERIOD),
+  };
+}
+
+function unixSeconds(time) {
+  return time === undefined ? nowSeconds() : check.integer(time, 'time', 0, MAX_SAFE_TIME);
+}
+
+function unixMillis(value, name) {
+  return value === undefined ? Date.now() : check.integer(value, name, 0, MAX_SAFE_TIME);
+}
+
+function call(fn, ...args) {
+  try {
+    return fn(...args);
+  } catch (thrown) {
+    throw coreError(thrown);
+  }
+}
+
+// --- One-time codes ------------------------------------------------------------------
+
+function generateCode(digits = L.DEFAULT_CODE_DIGITS) {
+  check.integer(digits, 'digits', L.MIN_CODE_DIGITS, L.MAX_CODE_DIGITS);
+  // The core returns the code's value (below 10^digits, so exact as a JS number);
+  // padding here saves an allocation and a text decode per code.
+  return String(call(wasm.generateCode, digits)).padStart(digits, '0');
+}
+
+function hashCode(code, key, saltBytes) {
+  codeString(code);
+  return call(wasm.hashCode, code, hashKey(key), salt(saltBytes));
+}
+
+function verifyCode(code, hash, key, saltBytes) {
+  codeString(code);
+  storedHash(hash);
+  return call(wasm.verifyCode, code, hash, hashKey(key), salt(saltBytes));
+}
+
+// --- TOTP ----------------------------------------------------------------------------
+
+function generateSecret(bytes = L.DEFAULT_SECRET_BYTES) {
+  check.integer(bytes, 'bytes', L.MIN_GENERATED_SECRET_BYTES, L.MAX_GENERATED_SECRET_BYTES);
+  return call(wasm.generateSecret, bytes);
+}
+
+function base32Encode(bytes) {
+  check.bytes(bytes, 'bytes', 0, L.MAX_SEAL_BYTES);
+  return wasm.base32Encode(bytes);
+}
+
+function base32Decode(text) {
+  check.string(text, 'text', 0, L.MAX_BASE32_CHARS);
+  return call(wasm.base32Decode, text);
+}
+
+const TOTP_KEYS = ['time', 'period', 'digits', 'algorithm'];
+
+function generateTotp(secret, opts = {}) {
+  totpSecret(secret);
+  check.options(opts, 'opts', TOTP_KEYS);
+  const { algorithm, digits, period } = totpOptions(opts);
+  return call(wasm.generateTotp, secret, algorithm, digits, period, unixSeconds(opts.time));
+}
+
+const VERIFY_TOTP_KEYS = [...TOTP_KEYS, 'window', 'afterStep'];
+
+function verifyTotp(token, secret, opts = {}) {
+  totpSecret(secret);
+  check.options(opts, 'opts', VERIFY_TOTP_KEYS);
+  const { algorithm, digits, period } = totpOptions(opts);
+  check.digitString(token, 'token', digits, digits);
+  const window = check.optionalInteger(opts.window, 'window', 0, L.MAX_WINDOW, L.DEFAULT_WINDOW);
+  const afterStep =
+    opts.afterStep === undefined || opts.afterStep === null
+      ? -1
+      : check.integer(opts.afterStep, 'afterStep', 0, MAX_SAFE_TIME);
+  // The token crosses as its numeric value; its digit count was checked just above.
+  const step = call(wasm.verifyTotp, Number(token), secret, algorithm, digits, period, unixSeconds(opts.time), window, afterStep);
+  return step < 0 ? null : step;
+}
+
+const URI_KEYS = ['secret', 'issuer', 'account', 'algorithm', 'digits', 'period'];
+
+function otpauthUri(opts) {
+  check.options(opts, 'opts', URI_KEYS);
+  totpSecret(opts.secret);
+  check.string(opts.issuer, 'issuer', 1, L.MAX_LABEL_BYTES);
+  check.string(opts.account, 'account', 1, L.MAX_LABEL_BYTES);
+  const { algorithm, digits, period } = totpOptions(opts);
+  return call(wasm.otpauthUri, opts.secret, opts.issuer, opts.account, algorithm, digits, period);
+}
+
+// --- Recovery codes ------------------------------------------------------------------
+
+function generateRecoveryCodes(count = L.DEFAULT_RECOVERY_CODES) {
+  check.integer(count, 'count', L.MIN_RECOVERY_CODES, L.MAX_RECOVERY_CODES);
+  return call(wasm.generateRecoveryCodes, count);
+}
+
+const MAX_RECOVERY_INPUT = 64;
+
+function normalizeRecoveryCode(code) {
+  check.string(code, 'code', 0, MAX_RECOVERY_INPUT);
+  return wasm.normalizeRecoveryCode(code) ?? null;
+}
+
+function hashRecoveryCode(code, key, saltBytes) {
+  check.string(code, 'code', 1, MAX_RECOVERY_INPUT);
+  return call(wasm.hashRecoveryCode, code, hashKey(key), salt(saltBytes));
+}
+
+function verifyRecoveryCode(code, hash, key, saltBytes) {
+  check.string(code, 'code', 0, MAX_RECOVERY_INPUT);
+  storedHash(hash);
+  return call(wasm.verifyRecoveryCode, code, hash, hashKey(key), salt(saltBytes));
+}
+
+// --- Sealed secrets ------------------------------------------------------------------
+
+function sealKey(key) {
+  return check.bytes(key, 'key', L.SEAL_KEY_BYTES, L.SEAL_KEY_BYTES);
+}
+
+function sealSecret(plaintext, key, associatedData) {
+  check.bytes(plaintext, 'plaintext', 0, L.MAX_SEAL_BYTES);
+  const ad = check.textOrBytes(associatedData, 'associatedData', L.MAX_SEAL_BYTES);
+  return call(wasm.sealSecret, plaintext, sealKey(key), ad);
+}
+
+function openSecret(sealed, key, associatedData) {
+  check.string(sealed, 'sealed', 1, MAX_SEALED_CHARS);
+  const ad = check.textOrBytes(associatedData, 'associatedData', L.MAX_SEAL_BYTES);
+  return call(wasm.openSecret, sealed, sealKey(key), ad);
+}
+
+// --- Tokens and salts ----------------------------------------------------------------
+
+function generateToken() {
+  return call(wasm.generateToken);
+}
+
+function hashToken(token) {
+  check.string(token, 'token', 1, MAX_TOKEN_CHARS);
+  return wasm.hashToken(token);
+}
+
+function generateSalt() {
+  return call(wasm.generateSalt);
+}
+
+// --- Verdicts (times in unix milliseconds) -------------------------------------------
+
+const U32 = 0xffff_ffff;
+
+function challengeVerdict(state) {
+  check.options(state, 'state', ['now', 'expiresAt', 'attempts', 'maxAttempts', 'consumed']);
+  return call(
+    wasm.challengeVerdict,
+    unixMillis(state.now, 'now'),
+    check.integer(state.expiresAt, 'expiresAt', 0, MAX_SAFE_TIME),
+    check.integer(state.attempts, 'attempts', 0, U32),
+    check.integer(state.maxAttempts, 'maxAttempts', L.MIN_ATTEMPTS, L.MAX_ATTEMPTS),
+    check.boolean(state.consumed, 'consumed'),
+  );
+}
+
+function codeExpiresAt(opts = {}) {
+  check.options(opts, 'opts', ['now', 'ttlSeconds']);
+  const ttl = check.optionalInteger(
+    opts.ttlSeconds, 'ttlSeconds', L.MIN_CODE_TTL_SECONDS, L.MAX_CODE_TTL_SECONDS, L.DEFAULT_CODE_TTL_SECONDS,
+  );
+  return call(wasm.codeExpiresAt, unixMillis(opts.now, 'now'), ttl);
+}
+
+function resendVerdict(state) {
+  check.options(state, 'state', ['now', 'lastSentAt', 'resends', 'cooldownSeconds', 'maxResends']);
+  const verdict = call(
+    wasm.resendVerdict,
+    unixMillis(state.now, 'now'),
+    check.integer(state.lastSentAt, 'lastSentAt', 0, MAX_SAFE_TIME),
+    check.integer(state.resends, 'resends', 0, U32),
+    check.optionalInteger(state.cooldownSeconds, 'cooldownSeconds', 0, L.MAX_RESEND_COOLDOWN_SECONDS, L.DEFAULT_RESEND_COOLDOWN_SECONDS),
+    check.optionalInteger(state.maxResends, 'maxResends', 0, L.MAX_RESENDS, L.DEFAULT_RESENDS),
+  );
+  if (verdict === 0) return { allowed: true };
+  if (verdict < 0) return { allowed: false, reason: 'cap' };
+  return { allowed: false, reason: 'cooldown', retryAt: verdict };
+}
+
+function lockoutVerdict(state) {
+  check.options(state, 'state', ['now', 'failures', 'lastFailureAt', 'threshold', 'durationSeconds']);
+  const until = call(
+    wasm.lockoutVerdict,
+    unixMillis(state.now, 'now'),
+    check.integer(state.failures, 'failures', 0, U32),
+    state.lastFailureAt === null ? 0 : check.integer(state.lastFailureAt, 'lastFailureAt', 0, MAX_SAFE_TIME),
+    check.optionalInteger(state.threshold, 'threshold', 1, L.MAX_LOCKOUT_THRESHOLD, L.DEFAULT_LOCKOUT_THRESHOLD),
+    check.optionalInteger(state.durationSeconds, 'durationSeconds', L.MIN_LOCKOUT_SECONDS, L.MAX_LOCKOUT_SECONDS, L.DEFAULT_LOCKOUT_SECONDS),
+  );
+  return until === 0 ? { locked: false } : { locked: true, until };
+}
+
+module.exports = {
+  LIMITS,
+  TwoFactorError,
+  generateCode,
+  hashCode,
+  verifyCode,
+  generateSecret,
+  base32Encode,
+  base32Decode,
+  generateTotp,
+  verifyTotp,
+  otpauthUri,
+  generateRecoveryCodes,
+  normalizeRecoveryCode,
+  hashRecoveryCode,
+  verifyRecoveryCode,
+  sealSecret,
+  openSecret,
+  generateToken,
+  hashToken,
+  generateSalt,
+  challengeVerdict,
+  codeExpiresAt,
+  resendVerdict,
+  lockoutVerdict,
+};

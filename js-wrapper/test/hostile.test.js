@@ -1,0 +1,193 @@
+'use strict';
+
+// Every exported function, every argument (and every option), against a table of
+// hostile values. Each must throw the documented error: TypeError or RangeError naming
+// the argument, or TwoFactorError for what only the core can judge. Afterwards the
+// wasm instance must still work: a trapped instance would break every later login.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const tf = require('..');
+
+const KEY = new Uint8Array(32).fill(7);
+const SALT = new Uint8Array(16).fill(9);
+const SECRET = new TextEncoder().encode('12345678901234567890');
+const SEAL_KEY = new Uint8Array(32).fill(3);
+const HASH = tf.hashCode('123456', KEY, SALT);
+const RECOVERY_HASH = tf.hashRecoveryCode('abcd-efgh-jkmn', KEY, SALT);
+const SEALED = tf.sealSecret(SECRET, SEAL_KEY, 'user:1');
+
+const HOSTILE = {
+  null: null,
+  undefined: undefined,
+  NaN: NaN,
+  Infinity: Infinity,
+  '1e9999': 1e9999,
+  '-1': -1,
+  fraction: 1.5,
+  '12345a': '12345a',
+  'long string': 'x'.repeat(1_000_000),
+  bigint: 10n,
+  boolean: true,
+  array: [1, 2, 3],
+  object: {},
+  Uint16Array: new Uint16Array(32),
+  Int8Array: new Int8Array(32),
+  Uint8ClampedArray: new Uint8ClampedArray(32),
+  'empty Uint8Array': new Uint8Array(0),
+  'huge Uint8Array': new Uint8Array(1_000_000),
+  'spoofed bytes': { length: 32, byteLength: 32, constructor: Uint8Array, 0: 1 },
+};
+
+// A valid call for each export, the name of each argument, and for each argument the
+// hostile values that are legitimately accepted there (documented defaults or inputs
+// that are plain text by design).
+const TEXT_OK = ['12345a'];
+const CALLS = {
+  generateCode: { args: [6], names: ['digits'], accepts: [['undefined']] },
+  hashCode: { args: ['123456', KEY, SALT], names: ['code', 'key', 'salt'] },
+  verifyCode: { args: ['123456', HASH, KEY, SALT], names: ['code', 'hash', 'key', 'salt'] },
+  generateSecret: { args: [20], names: ['bytes'], accepts: [['undefined']] },
+  base32Encode: { args: [SECRET], names: ['bytes'], accepts: [['empty Uint8Array']] },
+  base32Decode: { args: ['GEZDGNBV'], names: ['text'] },
+  generateTotp: { args: [SECRET, { time: 59, period: 30, digits: 8, algorithm: 'SHA1' }], names: ['secret', 'opts'], accepts: [[], ['undefined', 'object']] },
+  verifyTotp: { args: ['94287082', SECRET, { time: 59, period: 30, digits: 8, algorithm: 'SHA1', window: 1, afterStep: 0 }], names: ['token', 'secret', 'opts'], accepts: [[], [], ['undefined']] },
+  otpauthUri: { args: [{ secret: SECRET, issuer: 'Acme', account: 'a@example.com', algorithm: 'SHA256', digits: 6, period: 30 }], names: ['opts'] },
+  generateRecoveryCodes: { args: [3], names: ['count'], accepts: [['undefined']] },
+  normalizeRecoveryCode: { args: ['abcd-efgh-jkmn'], names: ['code'], accepts: [TEXT_OK] },
+  hashRecoveryCode: { args: ['abcd-efgh-jkmn', KEY, SALT], names: ['code', 'key', 'salt'] },
+  verifyRecoveryCode: { args: ['abcd-efgh-jkmn', RECOVERY_HASH, KEY, SALT], names: ['code', 'hash', 'key', 'salt'], accepts: [TEXT_OK] },
+  sealSecret: {
+    args: [SECRET, SEAL_KEY, 'user:1'],
+    names: ['plaintext', 'key', 'associatedData'],
+    accepts: [['empty Uint8Array'], [], [...TEXT_OK, 'empty Uint8Array']],
+  },
+  openSecret: { args: [SEALED, SEAL_KEY, 'user:1'], names: ['sealed', 'key', 'associatedData'] },
+  generateToken: { args: [], names: [] },
+  hashToken: { args: ['token'], names: ['token'], accepts: [TEXT_OK] },
+  generateSalt: { args: [], names: [] },
+  challengeVerdict: { args: [{ now: 1000, expiresAt: 2000, attempts: 0, maxAttempts: 5, consumed: false }], names: ['state'] },
+  codeExpiresAt: { args: [{ now: 1000, ttlSeconds: 300 }], names: ['opts'], accepts: [['undefined', 'object']] },
+  resendVerdict: { args: [{ now: 1000, lastSentAt: 0, resends: 0, cooldownSeconds: 30, maxResends: 3 }], names: ['state'] },
+  lockoutVerdict: { args: [{ now: 1000, failures: 0, lastFailureAt: 0, threshold: 10, durationSeconds: 900 }], names: ['state'] },
+};
+
+// Option keys whose hostile values are accepted: `undefined` means "use the default"
+// for optional options, and text options take any short text.
+const OPTION_ACCEPTS = {
+  'generateTotp.time': ['undefined'], 'generateTotp.period': ['undefined'], 'generateTotp.digits': ['undefined'], 'generateTotp.algorithm': ['undefined'],
+  'verifyTotp.time': ['undefined'], 'verifyTotp.period': ['undefined'], 'verifyTotp.digits': ['undefined'], 'verifyTotp.algorithm': ['undefined'],
+  'verifyTotp.window': ['undefined'], 'verifyTotp.afterStep': ['undefined', 'null'],
+  'otpauthUri.issuer': TEXT_OK, 'otpauthUri.account': TEXT_OK,
+  'otpauthUri.algorithm': ['undefined'], 'otpauthUri.digits': ['undefined'], 'otpauthUri.period': ['undefined'],
+  'challengeVerdict.now': ['undefined'], 'challengeVerdict.consumed': ['boolean'],
+  'codeExpiresAt.now': ['undefined'], 'codeExpiresAt.ttlSeconds': ['undefined'],
+  'resendVerdict.now': ['undefined'], 'resendVerdict.cooldownSeconds': ['undefined'], 'resendVerdict.maxResends': ['undefined'],
+  'lockoutVerdict.now': ['undefined'], 'lockoutVerdict.lastFailureAt': ['null'],
+  'lockoutVerdict.threshold': ['undefined'], 'lockoutVerdict.durationSeconds': ['undefined'],
+};
+
+function expectDocumentedError(fn, names, where) {
+  let thrown;
+  try {
+    fn();
+  } catch (error) {
+    thrown = error;
+  }
+  assert.ok(thrown, `${where}: did not throw`);
+  const documented = thrown instanceof TypeError || thrown instanceof RangeError || thrown instanceof tf.TwoFactorError;
+  assert.ok(documented, `${where}: threw ${thrown && thrown.constructor.name}: ${thrown && thrown.message}`);
+  if (!(thrown instanceof tf.TwoFactorError)) {
+    const named = [].concat(names).some((name) => thrown.message.includes(`"${name}"`));
+    assert.ok(named, `${where}: message does not name ${names}: ${thrown.message}`);
+  }
+  assert.ok(thrown.message.length < 200, `${where}: message too long`);
+}
+
+test('every export is covered by the table', () => {
+  const exported = Object.keys(tf).filter((k) => typeof tf[k] === 'function' && k !== 'TwoFactorError');
+  assert.deepEqual(exported.sort(), Object.keys(CALLS).sort());
+});
+
+for (const [fname, spec] of Object.entries(CALLS)) {
+  test(`${fname}: the valid call works`, () => {
+    tf[fname](...spec.args);
+  });
+
+  spec.args.forEach((arg, position) => {
+    const name = spec.names[position];
+    const accepted = (spec.accepts && spec.accepts[position]) || [];
+    const isOptions = arg && typeof arg === 'object' && !ArrayBuffer.isView(arg);
+    test(`${fname}(${name}) refuses hostile values`, () => {
+      let checked = 0;
+      for (const [label, value] of Object.entries(HOSTILE)) {
+        if (accepted.includes(label)) continue;
+        const args = [...spec.args];
+        args[position] = value;
+        // An options object may be refused for one of its fields, or for an argument
+        // that its defaults no longer fit (an 8-digit token once digits is 6).
+        const names = isOptions ? [...spec.names, ...Object.keys(arg)] : name;
+        expectDocumentedError(() => tf[fname](...args), names, `${fname} ${name}=${label}`);
+        checked++;
+      }
+      assert.ok(checked >= Object.keys(HOSTILE).length - 3);
+    });
+
+    if (!isOptions) return;
+    for (const key of Object.keys(arg)) {
+      const optionAccepts = OPTION_ACCEPTS[`${fname}.${key}`] || [];
+      test(`${fname}(${name}.${key}) refuses hostile values`, () => {
+        for (const [label, value] of Object.entries(HOSTILE)) {
+          if (optionAccepts.includes(label)) continue;
+          const args = [...spec.args];
+          args[position] = { ...arg, [key]: value };
+          expectDocumentedError(() => tf[fname](...args), key, `${fname} ${name}.${key}=${label}`);
+        }
+      });
+    }
+    test(`${fname}(${name}) refuses an unknown option`, () => {
+      const args = [...spec.args];
+      args[position] = { ...arg, windows: 2 };
+      expectDocumentedError(() => tf[fname](...args), name, `${fname} unknown option`);
+    });
+  });
+}
+
+test('the instance still works after every hostile call', () => {
+  const code = tf.generateCode(6);
+  const salt = tf.generateSalt();
+  assert.equal(tf.verifyCode(code, tf.hashCode(code, KEY, salt), KEY, salt), true);
+  assert.equal(tf.verifyTotp('287082', SECRET, { time: 59 }), 1);
+  assert.deepEqual(tf.openSecret(tf.sealSecret(SECRET, SEAL_KEY, 'u'), SEAL_KEY, 'u'), SECRET);
+  assert.equal(tf.generateRecoveryCodes().length, 10);
+});
+
+test('core errors are TwoFactorError with a stable code and no input in the message', () => {
+  const cases = [
+    [() => tf.base32Decode('not base32!'), 'INVALID_BASE32'],
+    [() => tf.openSecret(SEALED, SEAL_KEY, 'user:2'), 'UNSEAL_FAILED'],
+    [() => tf.openSecret('v1.garbage', SEAL_KEY, 'user:1'), 'UNSEAL_FAILED'],
+    [() => tf.verifyCode('123456', 'Z'.repeat(64), KEY, SALT), 'INVALID_HASH_FORMAT'],
+    [() => tf.hashRecoveryCode('0000-0000-0000', KEY, SALT), 'INVALID_RECOVERY_CODE'],
+    [() => tf.otpauthUri({ secret: SECRET, issuer: 'a:b', account: 'c' }), 'INVALID_LABEL'],
+  ];
+  for (const [fn, code] of cases) {
+    assert.throws(fn, (error) => {
+      assert.ok(error instanceof tf.TwoFactorError);
+      assert.ok(error instanceof Error);
+      assert.equal(error.name, 'TwoFactorError');
+      assert.equal(error.code, code);
+      assert.doesNotMatch(error.message, /user:2|garbage|0000|a:b/);
+      return true;
+    });
+  }
+});
+
+test('messages of argument errors never echo a code or a secret', () => {
+  assert.throws(() => tf.verifyCode('98765x', HASH, KEY, SALT), (error) => {
+    assert.ok(error instanceof RangeError);
+    assert.doesNotMatch(error.message, /98765/);
+    return true;
+  });
+  assert.throws(() => tf.verifyTotp('1234567', SECRET, { time: 59 }), (error) => !/1234567/.test(error.message));
+});

@@ -1,0 +1,36 @@
+'use strict';
+
+// The package as users load it: require and import give the same API, and the packed
+// tarball ships the .wasm next to its glue.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const root = path.join(__dirname, '..');
+
+test('require and import expose the same functions, sharing one instance', async () => {
+  const cjs = require('two-factor-wasm');
+  const esm = await import('two-factor-wasm');
+  const names = Object.keys(cjs).sort();
+  assert.ok(names.includes('verifyTotp'));
+  for (const name of names) assert.equal(esm[name], cjs[name], name);
+  assert.equal(esm.default, cjs);
+});
+
+test('the TypeScript declarations name every export', () => {
+  const dts = require('node:fs').readFileSync(path.join(root, 'index.d.ts'), 'utf8');
+  for (const name of Object.keys(require('..'))) {
+    assert.match(dts, new RegExp(`export (function|const|class) ${name}\\b`), name);
+  }
+});
+
+test('npm pack ships the wasm, the glue, the types and nothing from the build tree', () => {
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8' });
+  const files = JSON.parse(out)[0].files.map((f) => f.path).sort();
+  for (const needed of ['index.js', 'index.mjs', 'index.d.ts', 'lib/check.js', 'lib/errors.js', 'pkg/two_factor_wasm.js', 'pkg/two_factor_wasm_bg.wasm', 'package.json']) {
+    assert.ok(files.includes(needed), `missing ${needed}`);
+  }
+  assert.ok(!files.some((f) => f.startsWith('binding/') || f.startsWith('test/') || f.startsWith('bench/')), files.join(', '));
+});
