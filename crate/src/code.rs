@@ -148,7 +148,10 @@ mod tests {
         // 2^64 mod 10^6 = 551_616: draws below it would make low codes more likely.
         let mut rng = Scripted(vec![0, 551_615, 551_616 + 1_000_000]);
         assert_eq!(generate_code(&mut rng, 6).unwrap(), "551616");
-        assert!(rng.0.is_empty(), "both tail draws were consumed and thrown away");
+        assert!(
+            rng.0.is_empty(),
+            "both tail draws were consumed and thrown away"
+        );
     }
 
     #[test]
