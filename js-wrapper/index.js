@@ -10,7 +10,10 @@ const check = require('./lib/check');
 const { TwoFactorError, errorTable } = require('./lib/errors');
 
 /** The core's bounds and defaults, read from the core so they cannot drift. */
-const LIMITS = Object.freeze(wasm.limits());
+const LIMITS = (() => {
+  const values = wasm.limitValues();
+  return Object.freeze(Object.fromEntries(wasm.limitNames().split(',').map((name, i) => [name, values[i]])));
+})();
 const L = LIMITS;
 
 const ERRORS = errorTable(wasm);
@@ -68,12 +71,20 @@ function unixMillis(value, name) {
   return value === undefined ? Date.now() : check.integer(value, name, 0, MAX_SAFE_TIME);
 }
 
-function call(fn, ...args) {
-  try {
-    return fn(...args);
-  } catch (thrown) {
-    throw coreError(thrown);
-  }
+/**
+ * The wasm exports with core errors turned into TwoFactorError. Fixed arity instead of
+ * rest arguments: this sits on every hot path, and the glue ignores extra arguments.
+ */
+const core = {};
+for (const [name, fn] of Object.entries(wasm)) {
+  if (typeof fn !== 'function') continue;
+  core[name] = function guarded(a, b, c, d, e, f, g, h) {
+    try {
+      return fn(a, b, c, d, e, f, g, h);
+    } catch (thrown) {
+      throw coreError(thrown);
+    }
+  };
 }
 
 // --- One-time codes ------------------------------------------------------------------
@@ -82,25 +93,25 @@ function generateCode(digits = L.DEFAULT_CODE_DIGITS) {
   check.integer(digits, 'digits', L.MIN_CODE_DIGITS, L.MAX_CODE_DIGITS);
   // The core returns the code's value (below 10^digits, so exact as a JS number);
   // padding here saves an allocation and a text decode per code.
-  return String(call(wasm.generateCode, digits)).padStart(digits, '0');
+  return String(core.generateCode(digits)).padStart(digits, '0');
 }
 
 function hashCode(code, key, saltBytes) {
   codeString(code);
-  return call(wasm.hashCode, code, hashKey(key), salt(saltBytes));
+  return core.hashCode(code, hashKey(key), salt(saltBytes));
 }
 
 function verifyCode(code, hash, key, saltBytes) {
   codeString(code);
   storedHash(hash);
-  return call(wasm.verifyCode, code, hash, hashKey(key), salt(saltBytes));
+  return core.verifyCode(code, hash, hashKey(key), salt(saltBytes));
 }
 
 // --- TOTP ----------------------------------------------------------------------------
 
 function generateSecret(bytes = L.DEFAULT_SECRET_BYTES) {
   check.integer(bytes, 'bytes', L.MIN_GENERATED_SECRET_BYTES, L.MAX_GENERATED_SECRET_BYTES);
-  return call(wasm.generateSecret, bytes);
+  return core.generateSecret(bytes);
 }
 
 function base32Encode(bytes) {
@@ -110,7 +121,7 @@ function base32Encode(bytes) {
 
 function base32Decode(text) {
   check.string(text, 'text', 0, L.MAX_BASE32_CHARS);
-  return call(wasm.base32Decode, text);
+  return core.base32Decode(text);
 }
 
 const TOTP_KEYS = ['time', 'period', 'digits', 'algorithm'];
@@ -119,7 +130,7 @@ function generateTotp(secret, opts = {}) {
   totpSecret(secret);
   check.options(opts, 'opts', TOTP_KEYS);
   const { algorithm, digits, period } = totpOptions(opts);
-  return call(wasm.generateTotp, secret, algorithm, digits, period, unixSeconds(opts.time));
+  return core.generateTotp(secret, algorithm, digits, period, unixSeconds(opts.time));
 }
 
 const VERIFY_TOTP_KEYS = [...TOTP_KEYS, 'window', 'afterStep'];
@@ -135,7 +146,7 @@ function verifyTotp(token, secret, opts = {}) {
       ? -1
       : check.integer(opts.afterStep, 'afterStep', 0, MAX_SAFE_TIME);
   // The token crosses as its numeric value; its digit count was checked just above.
-  const step = call(wasm.verifyTotp, Number(token), secret, algorithm, digits, period, unixSeconds(opts.time), window, afterStep);
+  const step = core.verifyTotp(Number(token), secret, algorithm, digits, period, unixSeconds(opts.time), window, afterStep);
   return step < 0 ? null : step;
 }
 
@@ -147,14 +158,14 @@ function otpauthUri(opts) {
   check.string(opts.issuer, 'issuer', 1, L.MAX_LABEL_BYTES);
   check.string(opts.account, 'account', 1, L.MAX_LABEL_BYTES);
   const { algorithm, digits, period } = totpOptions(opts);
-  return call(wasm.otpauthUri, opts.secret, opts.issuer, opts.account, algorithm, digits, period);
+  return core.otpauthUri(opts.secret, opts.issuer, opts.account, algorithm, digits, period);
 }
 
 // --- Recovery codes ------------------------------------------------------------------
 
 function generateRecoveryCodes(count = L.DEFAULT_RECOVERY_CODES) {
   check.integer(count, 'count', L.MIN_RECOVERY_CODES, L.MAX_RECOVERY_CODES);
-  return call(wasm.generateRecoveryCodes, count);
+  return core.generateRecoveryCodes(count);
 }
 
 const MAX_RECOVERY_INPUT = 64;
@@ -166,13 +177,13 @@ function normalizeRecoveryCode(code) {
 
 function hashRecoveryCode(code, key, saltBytes) {
   check.string(code, 'code', 1, MAX_RECOVERY_INPUT);
-  return call(wasm.hashRecoveryCode, code, hashKey(key), salt(saltBytes));
+  return core.hashRecoveryCode(code, hashKey(key), salt(saltBytes));
 }
 
 function verifyRecoveryCode(code, hash, key, saltBytes) {
   check.string(code, 'code', 0, MAX_RECOVERY_INPUT);
   storedHash(hash);
-  return call(wasm.verifyRecoveryCode, code, hash, hashKey(key), salt(saltBytes));
+  return core.verifyRecoveryCode(code, hash, hashKey(key), salt(saltBytes));
 }
 
 // --- Sealed secrets ------------------------------------------------------------------
@@ -184,19 +195,19 @@ function sealKey(key) {
 function sealSecret(plaintext, key, associatedData) {
   check.bytes(plaintext, 'plaintext', 0, L.MAX_SEAL_BYTES);
   const ad = check.textOrBytes(associatedData, 'associatedData', L.MAX_SEAL_BYTES);
-  return call(wasm.sealSecret, plaintext, sealKey(key), ad);
+  return core.sealSecret(plaintext, sealKey(key), ad);
 }
 
 function openSecret(sealed, key, associatedData) {
   check.string(sealed, 'sealed', 1, MAX_SEALED_CHARS);
   const ad = check.textOrBytes(associatedData, 'associatedData', L.MAX_SEAL_BYTES);
-  return call(wasm.openSecret, sealed, sealKey(key), ad);
+  return core.openSecret(sealed, sealKey(key), ad);
 }
 
 // --- Tokens and salts ----------------------------------------------------------------
 
 function generateToken() {
-  return call(wasm.generateToken);
+  return core.generateToken();
 }
 
 function hashToken(token) {
@@ -205,7 +216,7 @@ function hashToken(token) {
 }
 
 function generateSalt() {
-  return call(wasm.generateSalt);
+  return core.generateSalt();
 }
 
 // --- Verdicts (times in unix milliseconds) -------------------------------------------
@@ -214,8 +225,7 @@ const U32 = 0xffff_ffff;
 
 function challengeVerdict(state) {
   check.options(state, 'state', ['now', 'expiresAt', 'attempts', 'maxAttempts', 'consumed']);
-  return call(
-    wasm.challengeVerdict,
+  return core.challengeVerdict(
     unixMillis(state.now, 'now'),
     check.integer(state.expiresAt, 'expiresAt', 0, MAX_SAFE_TIME),
     check.integer(state.attempts, 'attempts', 0, U32),
@@ -229,13 +239,12 @@ function codeExpiresAt(opts = {}) {
   const ttl = check.optionalInteger(
     opts.ttlSeconds, 'ttlSeconds', L.MIN_CODE_TTL_SECONDS, L.MAX_CODE_TTL_SECONDS, L.DEFAULT_CODE_TTL_SECONDS,
   );
-  return call(wasm.codeExpiresAt, unixMillis(opts.now, 'now'), ttl);
+  return core.codeExpiresAt(unixMillis(opts.now, 'now'), ttl);
 }
 
 function resendVerdict(state) {
   check.options(state, 'state', ['now', 'lastSentAt', 'resends', 'cooldownSeconds', 'maxResends']);
-  const verdict = call(
-    wasm.resendVerdict,
+  const verdict = core.resendVerdict(
     unixMillis(state.now, 'now'),
     check.integer(state.lastSentAt, 'lastSentAt', 0, MAX_SAFE_TIME),
     check.integer(state.resends, 'resends', 0, U32),
@@ -249,8 +258,7 @@ function resendVerdict(state) {
 
 function lockoutVerdict(state) {
   check.options(state, 'state', ['now', 'failures', 'lastFailureAt', 'threshold', 'durationSeconds']);
-  const until = call(
-    wasm.lockoutVerdict,
+  const until = core.lockoutVerdict(
     unixMillis(state.now, 'now'),
     check.integer(state.failures, 'failures', 0, U32),
     state.lastFailureAt === null ? 0 : check.integer(state.lastFailureAt, 'lastFailureAt', 0, MAX_SAFE_TIME),
