@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # One command on a fresh machine: installs the toolchain pieces, the npm packages and
-# builds the wasm, then runs the demo. `--no-demo` stops after the build (CI uses it).
+# builds the wasm, then runs the demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# cargo install puts wasm-bindgen here; a fresh login shell may not have it on PATH yet.
+export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { printf '\n== %s\n' "$*"; }
 
@@ -37,7 +39,5 @@ npm ci --no-audit --no-fund
 say "build the wasm"
 bash scripts/build-wasm.sh
 
-if [ "${1:-}" != "--no-demo" ]; then
-  say "demo"
-  npm run --silent demo
-fi
+say "demo"
+npm run --silent demo

@@ -64,6 +64,20 @@ compare(
   { 'otpauth 9 TOTP.validate': 5, 'otplib 13 verifySync': 30 },
 );
 
+// A wrong token (what an attacker sends): every library checks the whole window, so
+// this row compares equal work. For a valid current-step token otpauth stops after two
+// of the three HMACs, while verifyTotp always computes all three (constant time).
+const wrong = String((Number(token) + 1) % 1_000_000).padStart(6, '0');
+compare(
+  'verifyTotp, wrong token (SHA1, 6 digits, window +-1)',
+  () => tf.verifyTotp(wrong, secret, { time: now, window: 1 }),
+  {
+    'otpauth 9 TOTP.validate': () => otpauthTotp.validate({ token: wrong, timestamp: now * 1000, window: 1 }),
+    'otplib 13 verifySync': () => otplib.verifySync({ secret: secretBase32, token: wrong, epoch: now, epochTolerance: 30 }),
+  },
+  { 'otpauth 9 TOTP.validate': 5, 'otplib 13 verifySync': 30 },
+);
+
 // --- hashCode + verifyCode --------------------------------------------------------------
 const key = crypto.randomBytes(32);
 const salt = crypto.randomBytes(16);

@@ -438,7 +438,7 @@ const LIMITS: [(&str, f64); 43] = [
     ),
 ];
 
-/// The names of [`LIMITS`], comma-separated, in order.
+/// The names of the core limits, comma-separated, in order.
 #[wasm_bindgen(js_name = limitNames)]
 #[must_use]
 pub fn limit_names() -> String {
@@ -449,7 +449,7 @@ pub fn limit_names() -> String {
         .join(",")
 }
 
-/// The values of [`LIMITS`], in the same order.
+/// The values of the core limits, in the same order as `limitNames`.
 #[wasm_bindgen(js_name = limitValues)]
 #[must_use]
 pub fn limit_values() -> Vec<f64> {
