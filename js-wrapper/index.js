@@ -18,6 +18,12 @@ const L = LIMITS;
 
 const ERRORS = errorTable(wasm);
 
+/** The number a status-returning export (verifyCode, verifyTotp) gives for success. */
+function fromStatus(value) {
+  if (value <= -2) throw coreError(-2 - value);
+  return value;
+}
+
 /** wasm exports throw the index of a core error; everything else is a real bug. */
 function coreError(thrown) {
   if (typeof thrown === 'number' && ERRORS[thrown]) {
@@ -104,7 +110,7 @@ function hashCode(code, key, saltBytes) {
 function verifyCode(code, hash, key, saltBytes) {
   codeString(code);
   storedHash(hash);
-  return core.verifyCode(code, hash, hashKey(key), salt(saltBytes));
+  return fromStatus(wasm.verifyCode(code, hash, hashKey(key), salt(saltBytes))) === 1;
 }
 
 // --- TOTP ----------------------------------------------------------------------------
@@ -146,8 +152,8 @@ function verifyTotp(token, secret, opts = {}) {
       ? -1
       : check.integer(opts.afterStep, 'afterStep', 0, MAX_SAFE_TIME);
   // The token crosses as its numeric value; its digit count was checked just above.
-  const step = core.verifyTotp(Number(token), secret, algorithm, digits, period, unixSeconds(opts.time), window, afterStep);
-  return step < 0 ? null : step;
+  const step = fromStatus(wasm.verifyTotp(Number(token), secret, algorithm, digits, period, unixSeconds(opts.time), window, afterStep));
+  return step === -1 ? null : step;
 }
 
 const URI_KEYS = ['secret', 'issuer', 'account', 'algorithm', 'digits', 'period'];

@@ -17,6 +17,16 @@ pub const MAX_KEY_BYTES: usize = 256;
 /// Exact length of a sealing key, in bytes.
 pub const SEAL_KEY_BYTES: usize = 32;
 
+fn check_length(key: &[u8], min: usize, max: usize) -> Result<()> {
+    if key.len() < min {
+        Err(Error::KeyTooShort)
+    } else if key.len() > max {
+        Err(Error::KeyTooLong)
+    } else {
+        Ok(())
+    }
+}
+
 /// The server key for hashing one-time and recovery codes.
 ///
 /// It keeps the HMAC state after absorbing the key, so each hash costs two
@@ -32,12 +42,7 @@ impl HashKey {
     /// # Errors
     /// [`Error::KeyTooShort`] or [`Error::KeyTooLong`].
     pub fn new(key: &[u8]) -> Result<Self> {
-        if key.len() < MIN_KEY_BYTES {
-            return Err(Error::KeyTooShort);
-        }
-        if key.len() > MAX_KEY_BYTES {
-            return Err(Error::KeyTooLong);
-        }
+        check_length(key, MIN_KEY_BYTES, MAX_KEY_BYTES)?;
         let keyed = HmacSha256::new_from_slice(key).map_err(|_| Error::KeyTooLong)?;
         Ok(Self { keyed })
     }
@@ -65,12 +70,7 @@ impl SealKey {
     /// # Errors
     /// [`Error::KeyTooShort`] or [`Error::KeyTooLong`].
     pub fn new(key: &[u8]) -> Result<Self> {
-        if key.len() < SEAL_KEY_BYTES {
-            return Err(Error::KeyTooShort);
-        }
-        if key.len() > SEAL_KEY_BYTES {
-            return Err(Error::KeyTooLong);
-        }
+        check_length(key, SEAL_KEY_BYTES, SEAL_KEY_BYTES)?;
         let cipher = XChaCha20Poly1305::new_from_slice(key).map_err(|_| Error::KeyTooLong)?;
         Ok(Self { cipher })
     }

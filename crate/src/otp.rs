@@ -3,7 +3,7 @@
 //! The current time is always an argument: the core never reads a clock.
 
 use hmac::{Hmac, KeyInit, Mac};
-use subtle::{ConditionallySelectable, ConstantTimeEq};
+use subtle::ConstantTimeEq;
 
 use crate::{Error, Result, digits};
 
@@ -231,10 +231,12 @@ pub struct TotpCheck {
 
 /// Checks a TOTP token and returns the time step it matched, or `None`.
 ///
-/// Every step in the window is computed and compared in constant time, without an early
-/// exit. When several steps match, the latest is returned, so that storing it as the next
-/// `after_step` refuses as much as possible. Steps at or before `after_step` are skipped:
-/// that is the replay guard of RFC 6238 §5.2.
+/// Steps are tried from the newest to the oldest, each compared in constant time, and
+/// the first match is returned: it is the latest matching step, so storing it as the
+/// next `after_step` refuses as much as possible. Only a match ends the loop early; a
+/// wrong token always costs the whole window, so the timing tells an attacker nothing
+/// beyond the outcome they are told anyway. Steps at or before `after_step` are
+/// skipped: that is the replay guard of RFC 6238 §5.2.
 ///
 /// # Errors
 /// [`Error::CodeFormat`] when `token` is not exactly `params.digits()` ASCII digits;
@@ -278,14 +280,12 @@ pub fn verify_totp_value(
         }
         first = first.max(used.saturating_add(1));
     }
-    let mut found = subtle::Choice::from(0);
-    let mut step_found = 0u64;
-    for step in first..=last {
-        let hit = key.value(step, params.digits)?.ct_eq(&value);
-        step_found.conditional_assign(&step, hit);
-        found |= hit;
+    for step in (first..=last).rev() {
+        if bool::from(key.value(step, params.digits)?.ct_eq(&value)) {
+            return Ok(Some(step));
+        }
     }
-    Ok(bool::from(found).then_some(step_found))
+    Ok(None)
 }
 
 #[cfg(test)]
@@ -374,6 +374,31 @@ mod tests {
             verify_totp(&key, &token, &params, &check(Some(u64::MAX))),
             Ok(None)
         );
+    }
+
+    #[test]
+    fn when_two_steps_match_the_latest_is_returned() {
+        // For the RFC 4226 secret, steps 910_737 and 910_738 share the value 911617
+        // (found by an exhaustive search with Python's hmac module).
+        let params = TotpParams::default();
+        let key = rfc_key();
+        assert_eq!(hotp(&key, 910_737, 6).unwrap(), "911617");
+        assert_eq!(hotp(&key, 910_738, 6).unwrap(), "911617");
+        let check = TotpCheck {
+            time: 910_737 * 30,
+            window: 1,
+            after_step: None,
+        };
+        assert_eq!(
+            verify_totp(&key, "911617", &params, &check),
+            Ok(Some(910_738))
+        );
+        // Replaying it is refused although the earlier step matches too.
+        let replay = TotpCheck {
+            after_step: Some(910_738),
+            ..check
+        };
+        assert_eq!(verify_totp(&key, "911617", &params, &replay), Ok(None));
     }
 
     #[test]

@@ -36,6 +36,17 @@ fn err(e: Error) -> u32 {
 
 type Out<T> = Result<T, u32>;
 
+/// The two hottest exports return one number instead of a `Result`: a multi-value
+/// return reaches JS as a freshly allocated array on every call. Values are
+/// non-negative; a core error becomes `-2 - index`, which the wrapper turns back into
+/// a `TwoFactorError`.
+fn status(result: Result<f64, Error>) -> f64 {
+    match result {
+        Ok(value) => value,
+        Err(e) => -2.0 - f64::from(err(e)),
+    }
+}
+
 /// A JS number that must be a non-negative safe integer (a time or a step).
 fn whole(value: f64) -> Result<u64, Error> {
     let exact = (0.0..=MAX_SAFE_INTEGER).contains(&value) && value.fract() == 0.0;
@@ -129,10 +140,11 @@ pub fn hash_code(code: &str, key: &[u8], salt: &[u8]) -> Out<String> {
     with_hash_key(key, |k| core::hash_code(code, k, salt)).map_err(err)
 }
 
-/// Constant-time check of a code against its stored hash.
+/// Constant-time check of a code against its stored hash: 1 or 0, or an error status.
 #[wasm_bindgen(js_name = verifyCode)]
-pub fn verify_code(code: &str, hash: &str, key: &[u8], salt: &[u8]) -> Out<bool> {
-    with_hash_key(key, |k| core::verify_code(code, hash, k, salt)).map_err(err)
+#[must_use]
+pub fn verify_code(code: &str, hash: &str, key: &[u8], salt: &[u8]) -> f64 {
+    status(with_hash_key(key, |k| core::verify_code(code, hash, k, salt)).map(f64::from))
 }
 
 /// A fresh TOTP secret.
@@ -178,10 +190,12 @@ pub fn generate_totp(
     .map_err(err)
 }
 
-/// The matched time step, or -1. `token` is the code's numeric value (its digit count
-/// was checked by the wrapper); `after_step` below zero means "no step used yet".
+/// The matched time step, -1 for no match, or an error status. `token` is the code's
+/// numeric value (its digit count was checked by the wrapper); `after_step` below zero
+/// means "no step used yet".
 #[wasm_bindgen(js_name = verifyTotp)]
 #[allow(clippy::too_many_arguments)]
+#[must_use]
 pub fn verify_totp(
     token: u32,
     secret: &[u8],
@@ -191,8 +205,8 @@ pub fn verify_totp(
     time: f64,
     window: u32,
     after_step: f64,
-) -> Out<f64> {
-    (|| {
+) -> f64 {
+    status((|| {
         let params = totp_params(algorithm_id, digits, period)?;
         let key = OtpKey::new(secret, params.algorithm())?;
         let after_step = if after_step < 0.0 {
@@ -206,8 +220,7 @@ pub fn verify_totp(
             after_step,
         };
         Ok(core::verify_totp_value(&key, token, &params, &check)?.map_or(-1.0, number))
-    })()
-    .map_err(err)
+    })())
 }
 
 /// An `otpauth://totp/` URI.
