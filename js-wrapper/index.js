@@ -40,8 +40,8 @@ const MAX_SAFE_TIME = Number.MAX_SAFE_INTEGER;
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-function codeString(code, name = 'code') {
-  return check.digitString(code, name, L.MIN_CODE_DIGITS, L.MAX_CODE_DIGITS);
+function codeString(code) {
+  return check.digitString(code, 'code', L.MIN_CODE_DIGITS, L.MAX_CODE_DIGITS);
 }
 
 function hashKey(key) {
@@ -121,7 +121,8 @@ function generateSecret(bytes = L.DEFAULT_SECRET_BYTES) {
 }
 
 function base32Encode(bytes) {
-  check.bytes(bytes, 'bytes', 0, L.MAX_SEAL_BYTES);
+  // At most what base32Decode reads back: 8 characters carry 5 bytes.
+  check.bytes(bytes, 'bytes', 0, (L.MAX_BASE32_CHARS / 8) * 5);
   return wasm.base32Encode(bytes);
 }
 

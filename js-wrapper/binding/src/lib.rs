@@ -381,74 +381,55 @@ pub fn lockout_verdict(
 
 /// The core's bounds and defaults, so that JS validates with the same numbers.
 /// Names and values cross as two flat lists (cheaper than building a JS object here).
-const LIMITS: [(&str, f64); 43] = [
-    ("MIN_CODE_DIGITS", core::MIN_CODE_DIGITS as f64),
-    ("MAX_CODE_DIGITS", core::MAX_CODE_DIGITS as f64),
-    ("DEFAULT_CODE_DIGITS", core::DEFAULT_CODE_DIGITS as f64),
-    ("MIN_KEY_BYTES", to_f64(core::MIN_KEY_BYTES)),
-    ("MAX_KEY_BYTES", to_f64(core::MAX_KEY_BYTES)),
-    ("SEAL_KEY_BYTES", to_f64(core::SEAL_KEY_BYTES)),
-    ("MIN_SALT_BYTES", to_f64(core::MIN_SALT_BYTES)),
-    ("MAX_SALT_BYTES", to_f64(core::MAX_SALT_BYTES)),
-    ("MAX_CODE_BYTES", to_f64(core::MAX_CODE_BYTES)),
-    ("MIN_OTP_DIGITS", core::MIN_OTP_DIGITS as f64),
-    ("MAX_OTP_DIGITS", core::MAX_OTP_DIGITS as f64),
-    ("DEFAULT_OTP_DIGITS", core::DEFAULT_OTP_DIGITS as f64),
-    ("MIN_PERIOD", core::MIN_PERIOD as f64),
-    ("MAX_PERIOD", core::MAX_PERIOD as f64),
-    ("DEFAULT_PERIOD", core::DEFAULT_PERIOD as f64),
-    ("MAX_WINDOW", core::MAX_WINDOW as f64),
-    ("DEFAULT_WINDOW", core::DEFAULT_WINDOW as f64),
-    ("MIN_SECRET_BYTES", to_f64(core::MIN_SECRET_BYTES)),
-    ("MAX_SECRET_BYTES", to_f64(core::MAX_SECRET_BYTES)),
-    (
-        "MIN_GENERATED_SECRET_BYTES",
-        to_f64(core::MIN_GENERATED_SECRET_BYTES),
-    ),
-    (
-        "MAX_GENERATED_SECRET_BYTES",
-        to_f64(core::MAX_GENERATED_SECRET_BYTES),
-    ),
-    ("DEFAULT_SECRET_BYTES", to_f64(core::DEFAULT_SECRET_BYTES)),
-    ("MAX_BASE32_CHARS", to_f64(core::MAX_BASE32_CHARS)),
-    ("MAX_LABEL_BYTES", to_f64(core::MAX_LABEL_BYTES)),
-    ("MIN_RECOVERY_CODES", core::MIN_RECOVERY_CODES as f64),
-    ("MAX_RECOVERY_CODES", core::MAX_RECOVERY_CODES as f64),
-    (
-        "DEFAULT_RECOVERY_CODES",
-        core::DEFAULT_RECOVERY_CODES as f64,
-    ),
-    ("MAX_SEAL_BYTES", to_f64(core::MAX_SEAL_BYTES)),
-    ("MIN_CODE_TTL_SECONDS", core::MIN_CODE_TTL_SECONDS as f64),
-    ("MAX_CODE_TTL_SECONDS", core::MAX_CODE_TTL_SECONDS as f64),
-    (
-        "DEFAULT_CODE_TTL_SECONDS",
-        core::DEFAULT_CODE_TTL_SECONDS as f64,
-    ),
-    ("MIN_ATTEMPTS", core::MIN_ATTEMPTS as f64),
-    ("MAX_ATTEMPTS", core::MAX_ATTEMPTS as f64),
-    ("DEFAULT_ATTEMPTS", core::DEFAULT_ATTEMPTS as f64),
-    (
-        "MAX_RESEND_COOLDOWN_SECONDS",
-        core::MAX_RESEND_COOLDOWN_SECONDS as f64,
-    ),
-    (
-        "DEFAULT_RESEND_COOLDOWN_SECONDS",
-        core::DEFAULT_RESEND_COOLDOWN_SECONDS as f64,
-    ),
-    ("MAX_RESENDS", core::MAX_RESENDS as f64),
-    ("DEFAULT_RESENDS", core::DEFAULT_RESENDS as f64),
-    ("MAX_LOCKOUT_THRESHOLD", core::MAX_LOCKOUT_THRESHOLD as f64),
-    (
-        "DEFAULT_LOCKOUT_THRESHOLD",
-        core::DEFAULT_LOCKOUT_THRESHOLD as f64,
-    ),
-    ("MIN_LOCKOUT_SECONDS", core::MIN_LOCKOUT_SECONDS as f64),
-    ("MAX_LOCKOUT_SECONDS", core::MAX_LOCKOUT_SECONDS as f64),
-    (
-        "DEFAULT_LOCKOUT_SECONDS",
-        core::DEFAULT_LOCKOUT_SECONDS as f64,
-    ),
+/// `(name, value)` for each core constant, so that each name is written once.
+macro_rules! limits {
+    ($($name:ident),* $(,)?) => { [$((stringify!($name), core::$name as f64)),*] };
+}
+
+const LIMITS: [(&str, f64); 43] = limits![
+    MIN_CODE_DIGITS,
+    MAX_CODE_DIGITS,
+    DEFAULT_CODE_DIGITS,
+    MIN_KEY_BYTES,
+    MAX_KEY_BYTES,
+    SEAL_KEY_BYTES,
+    MIN_SALT_BYTES,
+    MAX_SALT_BYTES,
+    MAX_CODE_BYTES,
+    MIN_OTP_DIGITS,
+    MAX_OTP_DIGITS,
+    DEFAULT_OTP_DIGITS,
+    MIN_PERIOD,
+    MAX_PERIOD,
+    DEFAULT_PERIOD,
+    MAX_WINDOW,
+    DEFAULT_WINDOW,
+    MIN_SECRET_BYTES,
+    MAX_SECRET_BYTES,
+    MIN_GENERATED_SECRET_BYTES,
+    MAX_GENERATED_SECRET_BYTES,
+    DEFAULT_SECRET_BYTES,
+    MAX_BASE32_CHARS,
+    MAX_LABEL_BYTES,
+    MIN_RECOVERY_CODES,
+    MAX_RECOVERY_CODES,
+    DEFAULT_RECOVERY_CODES,
+    MAX_SEAL_BYTES,
+    MIN_CODE_TTL_SECONDS,
+    MAX_CODE_TTL_SECONDS,
+    DEFAULT_CODE_TTL_SECONDS,
+    MIN_ATTEMPTS,
+    MAX_ATTEMPTS,
+    DEFAULT_ATTEMPTS,
+    MAX_RESEND_COOLDOWN_SECONDS,
+    DEFAULT_RESEND_COOLDOWN_SECONDS,
+    MAX_RESENDS,
+    DEFAULT_RESENDS,
+    MAX_LOCKOUT_THRESHOLD,
+    DEFAULT_LOCKOUT_THRESHOLD,
+    MIN_LOCKOUT_SECONDS,
+    MAX_LOCKOUT_SECONDS,
+    DEFAULT_LOCKOUT_SECONDS,
 ];
 
 /// The names of the core limits, comma-separated, in order.
@@ -467,10 +448,4 @@ pub fn limit_names() -> String {
 #[must_use]
 pub fn limit_values() -> Vec<f64> {
     LIMITS.iter().map(|(_, value)| *value).collect()
-}
-
-/// Sizes are small constants; every one fits a JS number exactly.
-#[allow(clippy::cast_precision_loss)]
-const fn to_f64(value: usize) -> f64 {
-    value as f64
 }
