@@ -6,6 +6,8 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
+const fs = require('node:fs');
+const os = require('node:os');
 const { execFileSync } = require('node:child_process');
 
 const root = path.join(__dirname, '..');
@@ -33,4 +35,29 @@ test('npm pack ships the wasm, the glue, the types and nothing from the build tr
     assert.ok(files.includes(needed), `missing ${needed}`);
   }
   assert.ok(!files.some((f) => f.startsWith('binding/') || f.startsWith('test/') || f.startsWith('bench/')), files.join(', '));
+});
+
+test('the packed tarball installs into a fresh project and works with require and import', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'two-factor-wasm-'));
+  try {
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }));
+    const app = path.join(dir, 'app');
+    fs.mkdirSync(app);
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+    // The package has no dependencies, so installing the tarball needs no registry.
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(dir, packed[0].filename)], { cwd: app, stdio: 'pipe' });
+    const script = [
+      "const tf = require('two-factor-wasm');",
+      "const secret = Buffer.from('12345678901234567890');",
+      "const cjs = tf.verifyTotp('94287082', secret, { time: 59, digits: 8 });",
+      "import('two-factor-wasm').then((esm) => {",
+      "  const mjs = esm.verifyTotp('94287082', secret, { time: 59, digits: 8 });",
+      "  process.stdout.write(JSON.stringify([cjs, mjs]));",
+      "});",
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), [1, 1]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
