@@ -56,7 +56,7 @@ pub fn generate_code_value<R: TryCryptoRng + ?Sized>(rng: &mut R, digits: u32) -
 }
 
 /// Checks a salt's length.
-pub(crate) fn check_salt(salt: &[u8]) -> Result<()> {
+fn check_salt(salt: &[u8]) -> Result<()> {
     if (MIN_SALT_BYTES..=MAX_SALT_BYTES).contains(&salt.len()) {
         Ok(())
     } else {

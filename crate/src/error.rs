@@ -25,6 +25,8 @@ pub enum Error {
     SecretLength,
     /// Text is not RFC 4648 base32.
     Base32,
+    /// An HOTP/TOTP hash algorithm other than SHA1, SHA256 or SHA512 was named.
+    Algorithm,
     /// The TOTP period is outside [`crate::MIN_PERIOD`]..=[`crate::MAX_PERIOD`].
     Period,
     /// The TOTP drift window is larger than [`crate::MAX_WINDOW`].
@@ -49,7 +51,7 @@ pub enum Error {
 
 impl Error {
     /// Every variant, in a stable order (used to map errors across the wasm boundary).
-    pub const ALL: [Error; 18] = [
+    pub const ALL: [Error; 19] = [
         Error::Digits,
         Error::CodeFormat,
         Error::KeyTooShort,
@@ -58,6 +60,7 @@ impl Error {
         Error::HashFormat,
         Error::SecretLength,
         Error::Base32,
+        Error::Algorithm,
         Error::Period,
         Error::Window,
         Error::Time,
@@ -82,6 +85,7 @@ impl Error {
             Error::HashFormat => "INVALID_HASH_FORMAT",
             Error::SecretLength => "INVALID_SECRET_LENGTH",
             Error::Base32 => "INVALID_BASE32",
+            Error::Algorithm => "INVALID_ALGORITHM",
             Error::Period => "INVALID_PERIOD",
             Error::Window => "INVALID_WINDOW",
             Error::Time => "INVALID_TIME",
@@ -107,6 +111,7 @@ impl Error {
             Error::HashFormat => "hash must be 64 lowercase hex characters",
             Error::SecretLength => "secret length out of range",
             Error::Base32 => "invalid base32",
+            Error::Algorithm => "unknown hash algorithm",
             Error::Period => "period out of range",
             Error::Window => "window out of range",
             Error::Time => "time out of range",

@@ -61,3 +61,12 @@ test('the packed tarball installs into a fresh project and works with require an
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the declared TwoFactorError codes are exactly the core error codes', () => {
+  const dts = fs.readFileSync(path.join(root, 'index.d.ts'), 'utf8');
+  const union = dts.slice(dts.indexOf('export type TwoFactorErrorCode'), dts.indexOf(';', dts.indexOf('export type TwoFactorErrorCode')));
+  const declared = [...union.matchAll(/'([A-Z0-9_]+)'/g)].map((m) => m[1]).sort();
+  const wasm = require('../pkg/two_factor_wasm.js');
+  const core = Array.from({ length: wasm.errorCount() }, (_, i) => wasm.errorCode(i)).sort();
+  assert.deepEqual(declared, core);
+});

@@ -70,7 +70,7 @@ fn algorithm(id: u8) -> Result<core::Algorithm, Error> {
         1 => Ok(core::Algorithm::Sha1),
         2 => Ok(core::Algorithm::Sha256),
         3 => Ok(core::Algorithm::Sha512),
-        _ => Err(Error::Digits),
+        _ => Err(Error::Algorithm),
     }
 }
 
