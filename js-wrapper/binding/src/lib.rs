@@ -37,9 +37,9 @@ fn err(e: Error) -> u32 {
 type Out<T> = Result<T, u32>;
 
 /// The two hottest exports return one number instead of a `Result`: a multi-value
-/// return reaches JS as a freshly allocated array on every call. Values are
-/// non-negative; a core error becomes `-2 - index`, which the wrapper turns back into
-/// a `TwoFactorError`.
+/// return reaches JS as a freshly allocated array on every call. Results are zero or
+/// more (or -1 for "no match"); a core error becomes `-2 - index`, which the wrapper
+/// turns back into a `TwoFactorError`.
 fn status(result: Result<f64, Error>) -> f64 {
     match result {
         Ok(value) => value,
