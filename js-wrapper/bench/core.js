@@ -77,8 +77,8 @@ compare(
 );
 
 // A wrong token (what an attacker sends): every library checks the whole window, so
-// this row compares equal work. For a valid current-step token otpauth stops after two
-// of the three HMACs, while verifyTotp always computes all three (constant time).
+// this row compares equal work. For a valid current-step token otpauth stops after one
+// HMAC (the current step), verifyTotp after two (the next step, then the current one).
 const wrong = String((Number(token) + 1) % 1_000_000).padStart(6, '0');
 compare(
   'verifyTotp, wrong token (SHA1, 6 digits, window +-1)',

@@ -379,13 +379,13 @@ pub fn lockout_verdict(
     .map_err(err)
 }
 
-/// The core's bounds and defaults, so that JS validates with the same numbers.
-/// Names and values cross as two flat lists (cheaper than building a JS object here).
 /// `(name, value)` for each core constant, so that each name is written once.
 macro_rules! limits {
     ($($name:ident),* $(,)?) => { [$((stringify!($name), core::$name as f64)),*] };
 }
 
+/// The core's bounds and defaults, so that JS validates with the same numbers. Names
+/// and values cross as two flat lists (cheaper than building a JS object here).
 const LIMITS: [(&str, f64); 43] = limits![
     MIN_CODE_DIGITS,
     MAX_CODE_DIGITS,
