@@ -23,3 +23,6 @@ bash scripts/build-wasm.sh
 
 say "JS tests (node --test)"
 node --test js-wrapper/test/
+
+say "Strapi end-to-end tests (node --test, real Strapi on SQLite)"
+node --test tests/e2e/

@@ -1,0 +1,6 @@
+'use strict';
+
+module.exports = {
+  challenge: require('./challenge'),
+  admin: require('./admin'),
+};

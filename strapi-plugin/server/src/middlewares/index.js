@@ -1,0 +1,6 @@
+'use strict';
+
+module.exports = {
+  body: require('./body'),
+  noStore: require('./no-store'),
+};

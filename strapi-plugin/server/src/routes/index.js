@@ -1,0 +1,6 @@
+'use strict';
+
+module.exports = {
+  'content-api': require('./content-api'),
+  admin: require('./admin'),
+};

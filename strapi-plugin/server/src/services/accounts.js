@@ -1,0 +1,62 @@
+'use strict';
+
+// Account-level state: enrolment and the lockout after consecutive second-step failures
+// across challenges. Counters change only by atomic SQL increments.
+const { lockoutVerdict } = require('two-factor-wasm');
+const table = require('../db');
+
+const UID = 'plugin::two-factor.account';
+const num = (value) => (value === null || value === undefined ? null : Number(value));
+
+module.exports = ({ strapi }) => {
+  const db = () => table(strapi, UID);
+  const lockout = () => strapi.config.get('plugin::two-factor.lockout');
+
+  const find = (userId) => strapi.db.query(UID).findOne({ where: { userId } });
+
+  /** Creates the user's row if it does not exist; safe when processes race to do it. */
+  const ensure = async (userId) => {
+    const { query, col } = db();
+    await query()
+      .insert({ [col.userId]: userId, [col.failures]: 0 })
+      .onConflict(col.userId)
+      .ignore();
+  };
+
+  const verdict = (row, now) =>
+    lockoutVerdict({
+      now,
+      failures: row ? row.failures : 0,
+      lastFailureAt: row ? num(row.lastFailureAt) : null,
+      threshold: lockout().threshold,
+      durationSeconds: lockout().durationSeconds,
+    });
+
+  return {
+    async isEnrolled(userId) {
+      const row = await find(userId);
+      return Boolean(row && row.enrolledAt);
+    },
+
+    /** `{ locked: false }` or `{ locked: true, until }` for this user at `now`. */
+    async lockState(userId, now) {
+      return verdict(await find(userId), now);
+    },
+
+    /** Counts one failure and returns the lock state it leads to. */
+    async recordFailure(userId, now) {
+      await ensure(userId);
+      const { query, col } = db();
+      await query()
+        .where(col.userId, userId)
+        .update({ [col.failures]: strapi.db.connection.raw('?? + 1', [col.failures]), [col.lastFailureAt]: now });
+      return verdict(await find(userId), now);
+    },
+
+    /** A correct code, or an admin's unlock, ends the run of failures. */
+    async resetFailures(userId) {
+      const { query, col } = db();
+      await query().where(col.userId, userId).update({ [col.failures]: 0, [col.lastFailureAt]: null });
+    },
+  };
+};

@@ -1,0 +1,141 @@
+'use strict';
+
+// Persistence of login challenges. Attempts, single use and resends are conditional
+// updates: the WHERE clause carries the rule and the affected row count tells the caller
+// whether it won, so concurrent requests and several processes cannot over-count.
+const tf = require('two-factor-wasm');
+const table = require('../db');
+
+const UID = 'plugin::two-factor.challenge';
+// Expired rows are kept this long so a late verify still gets "expired", then purged.
+const PURGE_GRACE_MS = 60 * 60 * 1000;
+const PURGE_EVERY_MS = 60 * 1000;
+
+const num = (value) => (value === null || value === undefined ? null : Number(value));
+
+/** A challenge row with numbers as numbers (bigint columns arrive as strings on some databases). */
+const normalize = (row) =>
+  row && {
+    ...row,
+    expiresAt: num(row.expiresAt),
+    lastSentAt: num(row.lastSentAt),
+    consumedAt: num(row.consumedAt),
+  };
+
+module.exports = ({ strapi }) => {
+  const db = () => table(strapi, UID);
+  const settings = (key) => strapi.config.get(`plugin::two-factor.${key}`);
+  let lastPurge = 0;
+
+  /** A fresh code for `method`: what to store and what to send. */
+  const freshCode = () => {
+    const code = tf.generateCode(settings('code').digits);
+    const salt = tf.generateSalt();
+    return { code, codeHash: tf.hashCode(code, strapi.plugin('two-factor').service('keys').codeKey(), salt), codeSalt: Buffer.from(salt).toString('hex') };
+  };
+
+  return {
+    freshCode,
+
+    /** Stores a new challenge and returns `{ token, row, code }`; only the token's hash is kept. */
+    async create({ userId, method, now }) {
+      await this.purgeExpired(now);
+      const token = tf.generateToken();
+      const { code, codeHash, codeSalt } = freshCode();
+      const row = await strapi.db.query(UID).create({
+        data: {
+          tokenHash: tf.hashToken(token),
+          userId,
+          method,
+          codeHash,
+          codeSalt,
+          expiresAt: tf.codeExpiresAt({ now, ttlSeconds: settings('code').ttlSeconds }),
+          attempts: 0,
+          maxAttempts: settings('code').maxAttempts,
+          resends: 0,
+          lastSentAt: null,
+          consumedAt: null,
+        },
+      });
+      return { token, row: normalize(row), code };
+    },
+
+    /** The challenge a client token names, or null. Looked up by its hash (indexed). */
+    async findByToken(token) {
+      return normalize(await strapi.db.query(UID).findOne({ where: { tokenHash: tf.hashToken(token) } }));
+    },
+
+    verdict(row, now) {
+      return tf.challengeVerdict({ now, expiresAt: row.expiresAt, attempts: row.attempts, maxAttempts: row.maxAttempts, consumed: row.consumedAt !== null });
+    },
+
+    /** Takes one attempt if the challenge is still active at `now`; false when it is not. */
+    async reserveAttempt(id, now) {
+      const { query, col } = db();
+      const updated = await query()
+        .where(col.id, id)
+        .whereNull(col.consumedAt)
+        .where(col.expiresAt, '>', now)
+        .where(col.attempts, '<', strapi.db.connection.ref(col.maxAttempts))
+        .increment(col.attempts, 1);
+      return updated === 1;
+    },
+
+    /** Marks the challenge used; only one caller can ever get true. */
+    async consume(id, now) {
+      const { query, col } = db();
+      const updated = await query().where(col.id, id).whereNull(col.consumedAt).update({ [col.consumedAt]: now });
+      return updated === 1;
+    },
+
+    /**
+     * Replaces the code of an active challenge, as one resend. `seen` is the resend count
+     * the caller ruled on: if another resend got there first, nothing changes.
+     */
+    async replaceCode(row, { method, codeHash, codeSalt, now }) {
+      const { query, col } = db();
+      const updated = await query()
+        .where(col.id, row.id)
+        .where(col.resends, row.resends)
+        .whereNull(col.consumedAt)
+        .where(col.expiresAt, '>', now)
+        .where(col.attempts, '<', strapi.db.connection.ref(col.maxAttempts))
+        .update({
+          [col.method]: method,
+          [col.codeHash]: codeHash,
+          [col.codeSalt]: codeSalt,
+          [col.resends]: row.resends + 1,
+          [col.lastSentAt]: null,
+          [col.expiresAt]: tf.codeExpiresAt({ now, ttlSeconds: settings('code').ttlSeconds }),
+        });
+      return updated === 1;
+    },
+
+    /**
+     * Rules on the challenge at `now`, and makes an expiry permanent in the database, so
+     * that a process whose clock runs behind can never revive what another saw expire.
+     */
+    async settle(row, now) {
+      const state = this.verdict(row, now);
+      if (state === 'expired') {
+        const { query, col } = db();
+        await query().where(col.id, row.id).update({ [col.expiresAt]: 0 });
+      }
+      return state;
+    },
+
+    /** Records that the current code reached the provider: the resend cooldown starts. */
+    async markSent(id, now) {
+      const { query, col } = db();
+      await query().where(col.id, id).update({ [col.lastSentAt]: now });
+    },
+
+    /** Deletes challenges long expired; runs at most once a minute per process. */
+    async purgeExpired(now) {
+      if (now - lastPurge < PURGE_EVERY_MS) return;
+      lastPurge = now;
+      const { query, col } = db();
+      await query().where(col.expiresAt, '<', now - PURGE_GRACE_MS).delete();
+    },
+  };
+};

@@ -1,0 +1,56 @@
+'use strict';
+
+// Sends a code by SMS (through the configured provider) or by e-mail (through Strapi's
+// e-mail plugin, so whatever e-mail provider the project uses works). Messages are
+// templates with {code}, {appName} and {minutes}.
+const createSmsProvider = require('./sms');
+
+const fill = (template, values) => template.replace(/\{(code|appName|minutes)\}/g, (_, key) => values[key]);
+
+/** `+1•••••4567` and `a•••@example.com`: enough for the user to recognise, no more. */
+const mask = (method, destination) => {
+  if (method === 'email') {
+    const at = destination.lastIndexOf('@');
+    return `${destination.slice(0, Math.min(1, at))}•••${destination.slice(at)}`;
+  }
+  const digits = destination.replace(/[^\d+]/g, '');
+  const head = digits.startsWith('+') ? digits.slice(0, 2) : '';
+  return `${head}${'•'.repeat(Math.max(digits.length - head.length - 4, 3))}${digits.slice(-4)}`;
+};
+
+module.exports = ({ strapi }) => {
+  const config = (key) => strapi.config.get(`plugin::two-factor.${key}`);
+  let sms = null;
+
+  return {
+    mask,
+
+    /** Builds the SMS provider once at startup, so a bad one stops Strapi early. */
+    load() {
+      const { provider, options } = config('sms');
+      sms = createSmsProvider(provider, options);
+    },
+
+    destination(user, method) {
+      return method === 'sms' ? user[config('phoneField')].trim() : user.email;
+    },
+
+    /** Delivers `code`; throws when the provider did not accept it. */
+    async send({ user, method, code }) {
+      const messages = config('messages');
+      const values = { code, appName: config('appName'), minutes: String(Math.round(config('code').ttlSeconds / 60)) };
+      const to = this.destination(user, method);
+      if (method === 'sms') {
+        await sms.send({ to, code, message: fill(messages.sms, values), user: { id: user.id, username: user.username, email: user.email } });
+        return;
+      }
+      await strapi.plugin('email').service('email').send({
+        to,
+        ...(config('email').from ? { from: config('email').from } : {}),
+        subject: fill(messages.emailSubject, values),
+        text: fill(messages.emailText, values),
+        html: fill(messages.emailHtml, values),
+      });
+    },
+  };
+};

@@ -1,0 +1,12 @@
+'use strict';
+
+// SMS providers. Each takes its validated options and returns `send({ to, code, message,
+// user })`, which resolves once the provider accepted the message and throws otherwise.
+const PROVIDERS = {
+  console: require('./console'),
+  twilio: require('./twilio'),
+  webhook: require('./webhook'),
+  custom: require('./custom'),
+};
+
+module.exports = (name, options) => PROVIDERS[name](options ?? {});

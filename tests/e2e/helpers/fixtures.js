@@ -1,0 +1,57 @@
+'use strict';
+
+// Test data made through Strapi's own services, as an app's seed script would.
+const PASSWORD = 'Correct-Horse-9';
+
+const roleByType = (strapi, type) => strapi.db.query('plugin::users-permissions.role').findOne({ where: { type } });
+
+/** A role of `type` (created if needed) that may call GET /api/users/me. */
+const ensureRole = async (strapi, type) => {
+  const existing = await roleByType(strapi, type);
+  if (existing) return existing;
+  const role = await strapi.db.query('plugin::users-permissions.role').create({ data: { name: type, type, description: type } });
+  await strapi.db.query('plugin::users-permissions.permission').create({ data: { action: 'plugin::users-permissions.user.me', role: role.id } });
+  return role;
+};
+
+let serial = 0;
+/** A confirmed local user in the role of `type`, with an optional phone number. */
+const createUser = async (strapi, { role = 'authenticated', phone } = {}) => {
+  serial += 1;
+  const name = `user${serial}x${process.pid}`;
+  const { id: roleId } = await ensureRole(strapi, role);
+  const user = await strapi.plugin('users-permissions').service('user').add({
+    username: name,
+    email: `${name}@example.com`,
+    password: PASSWORD,
+    provider: 'local',
+    confirmed: true,
+    role: roleId,
+    ...(phone ? { phoneNumber: phone } : {}),
+  });
+  return { ...user, password: PASSWORD, identifier: name };
+};
+
+/** The first admin, registered over HTTP as on a new install; returns its JWT. */
+const adminToken = async (http) => {
+  const res = await http.post('/admin/register-admin', {
+    email: 'admin@example.com',
+    firstname: 'Ada',
+    lastname: 'Admin',
+    password: 'Admin-Password-1',
+  });
+  if (res.status !== 200 && res.status !== 201) throw new Error(`register-admin: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data.token;
+};
+
+/** Moves the plugin's clock (the one place it reads the time) by `ms`; returns a reset. */
+const shiftClock = (strapi, ms) => {
+  const clock = strapi.plugin('two-factor').service('clock');
+  const original = clock.now;
+  clock.now = () => original() + ms;
+  return () => {
+    clock.now = original;
+  };
+};
+
+module.exports = { PASSWORD, ensureRole, createUser, adminToken, shiftClock };
