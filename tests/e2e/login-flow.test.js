@@ -9,6 +9,7 @@ const { client } = require('./helpers/http');
 const twilio = require('./helpers/twilio');
 const smtp = require('./helpers/smtp');
 const { createUser, adminToken, shiftClock, ensureRole } = require('./helpers/fixtures');
+const twoStep = require('./helpers/two-step');
 
 let app;
 let http;
@@ -32,19 +33,12 @@ test.after(async () => {
 let phoneSerial = 100;
 const phone = () => `+1555010${(phoneSerial += 1)}`;
 
-/** Password step; returns the 401 body's challenge details and the code the SMS carried. */
 const startLogin = async (user) => {
-  const sent = sms.messages.length;
-  const res = await http.post('/api/auth/local', { identifier: user.identifier, password: user.password });
-  assert.equal(res.status, 401, JSON.stringify(res.body));
-  assert.equal(res.body.error.name, 'TwoFactorRequiredError');
-  const details = res.body.error.details;
-  if (details.method === 'sms') details.code = await sms.codeFor(user.phoneNumber, sent);
+  const details = await twoStep.startLogin(http, sms, user);
   secrets.push(details.challenge, details.code);
   return details;
 };
-
-const verify = (challenge, code, headers) => http.post('/api/auth/2fa/verify', { challenge, code }, { headers });
+const verify = (challenge, code) => twoStep.verify(http, challenge, code);
 const wrongCode = (code) => String((Number(code) + 1) % 1e6).padStart(6, '0');
 
 test('a role set to off gets the stock login response', async () => {

@@ -10,7 +10,9 @@ const ensureRole = async (strapi, type) => {
   const existing = await roleByType(strapi, type);
   if (existing) return existing;
   const role = await strapi.db.query('plugin::users-permissions.role').create({ data: { name: type, type, description: type } });
-  await strapi.db.query('plugin::users-permissions.permission').create({ data: { action: 'plugin::users-permissions.user.me', role: role.id } });
+  for (const action of ['plugin::users-permissions.user.me', 'plugin::users-permissions.auth.changePassword']) {
+    await strapi.db.query('plugin::users-permissions.permission').create({ data: { action, role: role.id } });
+  }
   return role;
 };
 

@@ -89,8 +89,9 @@ module.exports = ({ strapi }) => {
     },
 
     /**
-     * Replaces the code of an active challenge, as one resend. `seen` is the resend count
-     * the caller ruled on: if another resend got there first, nothing changes.
+     * Replaces the code of an active challenge, as one resend. The row is the one the
+     * caller ruled on: if another resend got there first (the count moved, or the cooldown
+     * restarted), nothing changes. The cooldown starts now; a failed send lifts it.
      */
     async replaceCode(row, { method, codeHash, codeSalt, now }) {
       const { query, col } = db();
@@ -100,12 +101,13 @@ module.exports = ({ strapi }) => {
         .whereNull(col.consumedAt)
         .where(col.expiresAt, '>', now)
         .where(col.attempts, '<', strapi.db.connection.ref(col.maxAttempts))
+        .where((q) => q.whereNull(col.lastSentAt).orWhere(col.lastSentAt, '<=', now - settings('resend').cooldownSeconds * 1000))
         .update({
           [col.method]: method,
           [col.codeHash]: codeHash,
           [col.codeSalt]: codeSalt,
           [col.resends]: row.resends + 1,
-          [col.lastSentAt]: null,
+          [col.lastSentAt]: now,
           [col.expiresAt]: tf.codeExpiresAt({ now, ttlSeconds: settings('code').ttlSeconds }),
         });
       return updated === 1;
@@ -124,10 +126,10 @@ module.exports = ({ strapi }) => {
       return state;
     },
 
-    /** Records that the current code reached the provider: the resend cooldown starts. */
-    async markSent(id, now) {
+    /** Records whether the current code reached the provider: the resend cooldown runs from `sentAt`, or not at all (null). */
+    async markSent(id, sentAt) {
       const { query, col } = db();
-      await query().where(col.id, id).update({ [col.lastSentAt]: now });
+      await query().where(col.id, id).update({ [col.lastSentAt]: sentAt });
     },
 
     /** Deletes challenges long expired; runs at most once a minute per process. */

@@ -52,6 +52,7 @@ module.exports = ({ strapi }) => {
         // A custom provider's message could quote what it was given: never log the code.
         const reason = String(error?.message ?? error).split(code).join('[code]');
         strapi.log.warn(`[two-factor] ${row.method} delivery failed for challenge ${row.id}: ${reason}`);
+        await service('challenges').markSent(row.id, null);
         service('events').emit('delivery.failed', { userId: user.id, challengeId: row.id, method: row.method });
         throw deliveryFailed(row.method, this.details(token, { ...row, lastSentAt: null }, user, methods, now));
       }

@@ -56,7 +56,8 @@ module.exports = ({ strapi }) => {
     /**
      * Withdraws what a stock route just minted for a user who still owes a second step:
      * the refresh session is revoked (a legacy JWT was never sent, so it does not exist
-     * anywhere else), and the body is cleared before the challenge replaces it.
+     * anywhere else), and the tokens are taken out of the body that the challenge is
+     * about to replace. (Emptying the body instead would turn a GraphQL answer into 204.)
      */
     async withdraw(ctx, userId) {
       const { refreshToken } = ctx.body ?? {};
@@ -65,7 +66,8 @@ module.exports = ({ strapi }) => {
         const validation = await sessionManager.validateRefreshToken(refreshToken);
         if (validation.isValid) await sessionManager.revokeSessionById(String(userId), validation.sessionId);
       }
-      ctx.body = undefined;
+      delete ctx.body.jwt;
+      delete ctx.body.refreshToken;
     },
   };
 };
