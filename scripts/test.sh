@@ -21,8 +21,8 @@ cargo test --workspace --locked
 say "wasm build"
 bash scripts/build-wasm.sh
 
-say "JS tests (node --test)"
-node --test js-wrapper/test/
+say "JS tests (node --test): two-factor-wasm and the plugin's units"
+node --test js-wrapper/test/ strapi-plugin/test/
 
 say "Strapi end-to-end tests (node --test, real Strapi on SQLite)"
 node --test tests/e2e/

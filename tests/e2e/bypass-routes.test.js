@@ -139,6 +139,13 @@ test('GraphQL login and register answer the challenge in extensions, with no jwt
   assert.match(details.challenge, /^[A-Za-z0-9_-]{43}$/);
   await finish(details, user.phoneNumber);
 
+  const off = await createUser(app.strapi, { role: 'staff' });
+  const stock = await graphql('mutation ($input: UsersPermissionsLoginInput!) { login(input: $input) { jwt user { username } } }', {
+    input: { identifier: off.identifier, password: off.password },
+  });
+  assert.ok(stock.body.data.login.jwt, 'an off role still logs in over GraphQL');
+  assert.equal(stock.body.data.login.user.username, off.identifier);
+
   const register = await graphql('mutation ($input: UsersPermissionsRegisterInput!) { register(input: $input) { jwt } }', {
     input: { username: 'graphqlnewcomer', email: 'graphqlnewcomer@example.com', password: 'Brand-New-2' },
   });

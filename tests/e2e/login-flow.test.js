@@ -291,6 +291,31 @@ test('admins read and change the per-role policy over the admin API', async () =
   await http.put('/two-factor/policies', { roles: { staff: { enforcement: 'off', methods: ['sms', 'email'] } } }, { token });
 });
 
+test('an optional role asks for a second step only once the user has enrolled', async () => {
+  const token = (await http.post('/admin/login', { email: 'admin@example.com', password: 'Admin-Password-1' })).body.data.token;
+  await ensureRole(app.strapi, 'member');
+  const set = await http.put('/two-factor/policies', { roles: { member: { enforcement: 'optional', methods: ['sms'] } } }, { token });
+  assert.equal(set.status, 200);
+  const user = await createUser(app.strapi, { role: 'member', phone: phone() });
+  const before = await http.post('/api/auth/local', { identifier: user.identifier, password: user.password });
+  assert.equal(before.status, 200, 'not enrolled: the stock login');
+  // Enrolment routes come with the self-service issue; mark the enrolment as they will.
+  await app.strapi.db.query('plugin::two-factor.account').create({ data: { userId: user.id, enrolledAt: Date.now(), failures: 0 } });
+  const challenge = await startLogin(user);
+  assert.deepEqual(challenge.methods, ['sms']);
+  assert.equal((await verify(challenge.challenge, challenge.code)).status, 200);
+});
+
+test('a user blocked between the two steps gets the stock blocked error, not a session', async () => {
+  const user = await createUser(app.strapi, { phone: phone() });
+  const challenge = await startLogin(user);
+  await app.strapi.db.query('plugin::users-permissions.user').update({ where: { id: user.id }, data: { blocked: true } });
+  const res = await verify(challenge.challenge, challenge.code);
+  assert.equal(res.status, 400);
+  assert.equal(res.body.error.message, 'Your account has been blocked by an administrator');
+  assert.equal(res.body.jwt, undefined);
+});
+
 test('no code or challenge token reaches the logs or the database in the clear', async () => {
   assert.ok(secrets.length > 20, `collected ${secrets.length} secrets`);
   const logs = app.logs();

@@ -44,7 +44,7 @@ const selfCheck = (strapi) => {
   }
 };
 
-module.exports = async ({ strapi }) => {
+const bootstrap = async ({ strapi }) => {
   strapi.plugin('two-factor').service('keys').load();
   strapi.plugin('two-factor').service('delivery').load();
   await strapi.service('admin::permission').actionProvider.registerMany(ACTIONS);
@@ -52,3 +52,6 @@ module.exports = async ({ strapi }) => {
   const graphql = strapi.plugin('graphql') ? ', GraphQL login/register' : '';
   strapi.log.info(`[two-factor] second step active on login, register, password reset/change, OAuth callbacks${graphql}`);
 };
+
+module.exports = bootstrap;
+module.exports.selfCheck = selfCheck;

@@ -4,19 +4,9 @@
 // e-mail plugin, so whatever e-mail provider the project uses works). Messages are
 // templates with {code}, {appName} and {minutes}.
 const createSmsProvider = require('./sms');
+const mask = require('../mask');
 
 const fill = (template, values) => template.replace(/\{(code|appName|minutes)\}/g, (_, key) => values[key]);
-
-/** `+1•••••4567` and `a•••@example.com`: enough for the user to recognise, no more. */
-const mask = (method, destination) => {
-  if (method === 'email') {
-    const at = destination.lastIndexOf('@');
-    return `${destination.slice(0, Math.min(1, at))}•••${destination.slice(at)}`;
-  }
-  const digits = destination.replace(/[^\d+]/g, '');
-  const head = digits.startsWith('+') ? digits.slice(0, 2) : '';
-  return `${head}${'•'.repeat(Math.max(digits.length - head.length - 4, 3))}${digits.slice(-4)}`;
-};
 
 module.exports = ({ strapi }) => {
   const config = (key) => strapi.config.get(`plugin::two-factor.${key}`);
