@@ -233,9 +233,11 @@ test('a user with no phone gets the code by e-mail through the e-mail plugin', a
 
 test('consecutive failures across challenges lock the account; an admin unlocks it', async () => {
   const user = await createUser(app.strapi, { phone: phone() });
+  const first = await startLogin(user);
+  const second = await startLogin(user);
+  const spare = await startLogin(user); // still alive when the lock falls
   let last;
-  for (let round = 0; round < 2; round += 1) {
-    const challenge = await startLogin(user);
+  for (const challenge of [first, second]) {
     for (let i = 0; i < 5; i += 1) last = await verify(challenge.challenge, wrongCode(challenge.code));
   }
   assert.equal(last.status, 429, 'the tenth failure locks');
@@ -245,15 +247,19 @@ test('consecutive failures across challenges lock the account; an admin unlocks 
   assert.equal(blocked.status, 429);
   assert.equal(blocked.body.error.message, 'Too many failed two-factor attempts. Try again later.');
   assert.ok(!JSON.stringify(blocked.body).includes(user.identifier), 'the error names no user');
+  assert.equal((await verify(spare.challenge, spare.code)).status, 429, 'even the right code waits for the lock');
+  const reset = shiftClock(app.strapi, 31_000);
+  const resend = await http.post('/api/auth/2fa/resend', { challenge: spare.challenge });
+  reset();
+  assert.equal(resend.status, 429, 'no codes are sent to a locked account');
+  assert.equal(resend.body.error.message, 'Too many failed two-factor attempts. Try again later.');
 
   const token = await adminToken(http);
   const forbidden = await http.post(`/two-factor/users/${user.id}/unlock`, {});
   assert.equal(forbidden.status, 401, 'unlock needs an admin');
   const unlocked = await http.post(`/two-factor/users/${user.id}/unlock`, {}, { token });
   assert.equal(unlocked.status, 200, JSON.stringify(unlocked.body));
-
-  const challenge = await startLogin(user);
-  assert.equal((await verify(challenge.challenge, challenge.code)).status, 200);
+  assert.equal((await verify(spare.challenge, spare.code)).status, 200);
 });
 
 test('a provider failure gives a 503 that keeps the challenge; resend works once it recovers', async () => {

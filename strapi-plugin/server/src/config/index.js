@@ -2,107 +2,10 @@
 
 // Plugin configuration: defaults here, overridden in the app's config/plugins.js under
 // 'two-factor'. Strapi calls the validator at startup and refuses to boot on an error.
-const { yup } = require('@strapi/utils');
 const { LIMITS } = require('two-factor-wasm');
-
-const METHODS = ['sms', 'email'];
-const ENFORCEMENTS = ['off', 'optional', 'required'];
-const SMS_PROVIDERS = ['console', 'twilio', 'webhook', 'custom'];
-
-const int = (path, min, max) =>
-  yup
-    .number()
-    .integer(`${path} must be a whole number`)
-    .min(min, `${path} must be at least ${min}`)
-    .max(max, `${path} must be at most ${max}`);
-
-const rolePolicySchema = yup
-  .object({
-    enforcement: yup.mixed().oneOf(ENFORCEMENTS, `enforcement must be one of: ${ENFORCEMENTS.join(', ')}`).required('enforcement is required'),
-    methods: yup
-      .array(yup.mixed().oneOf(METHODS, `each method must be one of: ${METHODS.join(', ')}`))
-      .min(1, 'methods must list at least one method')
-      .required('methods is required'),
-  })
-  .noUnknown(true, 'unknown key in a role policy: ${unknown}')
-  .strict();
-
-const providerOptions = {
-  console: yup.object({}).noUnknown(true, 'sms.options: the console provider takes no options (${unknown})'),
-  twilio: yup
-    .object({
-      accountSid: yup.string().required('sms.options.accountSid is required for twilio'),
-      authToken: yup.string().required('sms.options.authToken is required for twilio'),
-      from: yup.string().required('sms.options.from is required for twilio'),
-      baseUrl: yup.string().url('sms.options.baseUrl must be a URL').default('https://api.twilio.com'),
-    })
-    .noUnknown(true, 'unknown key in sms.options for twilio: ${unknown}'),
-  webhook: yup
-    .object({
-      url: yup.string().url('sms.options.url must be a URL').required('sms.options.url is required for webhook'),
-      secret: yup.string().min(32, 'sms.options.secret must be at least 32 characters'),
-      headers: yup.object(),
-    })
-    .noUnknown(true, 'unknown key in sms.options for webhook: ${unknown}'),
-  custom: yup
-    .object({
-      send: yup
-        .mixed()
-        .test('is-function', 'sms.options.send must be an async function ({ to, code, message, user })', (v) => typeof v === 'function'),
-    })
-    .noUnknown(true, 'unknown key in sms.options for custom: ${unknown}'),
-};
-
-const schema = yup
-  .object({
-    secret: yup.string().nullable(),
-    code: yup
-      .object({
-        digits: int('code.digits', LIMITS.MIN_CODE_DIGITS, LIMITS.MAX_CODE_DIGITS),
-        ttlSeconds: int('code.ttlSeconds', LIMITS.MIN_CODE_TTL_SECONDS, LIMITS.MAX_CODE_TTL_SECONDS),
-        maxAttempts: int('code.maxAttempts', LIMITS.MIN_ATTEMPTS, LIMITS.MAX_ATTEMPTS),
-      })
-      .noUnknown(true, 'unknown key in code: ${unknown}'),
-    resend: yup
-      .object({
-        cooldownSeconds: int('resend.cooldownSeconds', 0, LIMITS.MAX_RESEND_COOLDOWN_SECONDS),
-        maxResends: int('resend.maxResends', 0, LIMITS.MAX_RESENDS),
-      })
-      .noUnknown(true, 'unknown key in resend: ${unknown}'),
-    lockout: yup
-      .object({
-        threshold: int('lockout.threshold', 1, LIMITS.MAX_LOCKOUT_THRESHOLD),
-        durationSeconds: int('lockout.durationSeconds', LIMITS.MIN_LOCKOUT_SECONDS, LIMITS.MAX_LOCKOUT_SECONDS),
-      })
-      .noUnknown(true, 'unknown key in lockout: ${unknown}'),
-    defaultPolicy: rolePolicySchema,
-    roles: yup.lazy((roles) =>
-      yup.object(Object.fromEntries(Object.keys(roles ?? {}).map((type) => [type, rolePolicySchema]))),
-    ),
-    phoneField: yup.string().required('phoneField is required'),
-    appName: yup.string().max(64, 'appName must be at most 64 characters'),
-    sms: yup
-      .object({
-        provider: yup.mixed().oneOf(SMS_PROVIDERS, `sms.provider must be one of: ${SMS_PROVIDERS.join(', ')}`),
-        options: yup.lazy((_, { parent }) => providerOptions[parent.provider] ?? yup.object()),
-      })
-      .noUnknown(true, 'unknown key in sms: ${unknown}'),
-    messages: yup
-      .object({
-        sms: yup.string().test('has-code', 'messages.sms must contain {code}', (v) => v === undefined || v.includes('{code}')),
-        emailSubject: yup.string(),
-        emailText: yup.string().test('has-code', 'messages.emailText must contain {code}', (v) => v === undefined || v.includes('{code}')),
-        emailHtml: yup.string().test('has-code', 'messages.emailHtml must contain {code}', (v) => v === undefined || v.includes('{code}')),
-      })
-      .noUnknown(true, 'unknown key in messages: ${unknown}'),
-    email: yup.object({ from: yup.string() }).noUnknown(true, 'unknown key in email: ${unknown}'),
-  })
-  .noUnknown(true, 'unknown key in the two-factor config: ${unknown}');
+const { schema } = require('./schema');
 
 module.exports = {
-  METHODS,
-  ENFORCEMENTS,
-  rolePolicySchema,
   default: {
     // Base64 of at least 32 random bytes (`openssl rand -base64 32`). Required in
     // production; in development a random key is made per process when it is missing.

@@ -27,12 +27,12 @@ module.exports = ({ strapi }) => {
       const challenges = service('challenges');
       const row = await open(challenge);
 
-      const lock = await service('accounts').lockState(row.userId, now);
-      if (lock.locked) throw service('gate').lockedError(lock.until);
+      await service('gate').assertUnlocked(row.userId, now);
 
       // Take an attempt first: a burst of guesses can never pass the maximum.
       if (!(await challenges.reserveAttempt(row.id, now))) {
-        throw challengeClosed(await challenges.settle(await challenges.findByToken(challenge), now));
+        const current = await challenges.findByToken(challenge);
+        throw challengeClosed(current ? await challenges.settle(current, now) : 'unknown');
       }
 
       const salt = Buffer.from(row.codeSalt, 'hex');
@@ -66,6 +66,8 @@ module.exports = ({ strapi }) => {
       const row = await open(challenge);
       const state = await challenges.settle(row, now);
       if (state !== 'active') throw challengeClosed(state);
+      // A locked account gets no more codes: that would only feed SMS costs.
+      await service('gate').assertUnlocked(row.userId, now);
 
       const user = await strapi.db.query(USER_UID).findOne({ where: { id: row.userId }, populate: ['role'] });
       const due = user && (await service('gate').due(user));

@@ -3,7 +3,7 @@
 // Checks the body of the /auth/2fa routes: exactly the fields each route takes, as
 // strings of sane size. Anything else is a 400 before any work or rate-limit key.
 const { yup, validateYupSchema } = require('@strapi/utils');
-const { METHODS } = require('../config');
+const { METHODS } = require('../config/schema');
 
 const challenge = yup
   .string()

@@ -16,6 +16,12 @@ module.exports = ({ strapi }) => {
   return {
     lockedError,
 
+    /** Throws the 429 while consecutive failures keep the user's account locked. */
+    async assertUnlocked(userId, now) {
+      const lock = await service('accounts').lockState(userId, now);
+      if (lock.locked) throw lockedError(lock.until);
+    },
+
     /** `{ policy, methods }` when `user` owes a second step, else null. */
     async due(user) {
       const role =
@@ -63,8 +69,7 @@ module.exports = ({ strapi }) => {
     /** Refuses a locked account, else starts a challenge and throws the 401 carrying it. */
     async challenge(user, { methods }) {
       const now = service('clock').now();
-      const lock = await service('accounts').lockState(user.id, now);
-      if (lock.locked) throw lockedError(lock.until);
+      await this.assertUnlocked(user.id, now);
       if (methods.length === 0) throw noMethod();
       const { token, row, code } = await service('challenges').create({ userId: user.id, method: methods[0], now });
       service('events').emit('challenge.created', { userId: user.id, challengeId: row.id, method: row.method });

@@ -2,7 +2,7 @@
 
 // Which roles need a second step, and which methods they may use. Admin edits live in the
 // plugin store (so every process sees them); `roles` in the config seeds roles not edited.
-const { rolePolicySchema } = require('../config');
+const { rolePolicySchema } = require('../config/schema');
 
 const STORE_KEY = 'roles';
 
@@ -13,7 +13,7 @@ module.exports = ({ strapi }) => {
   return {
     /** Every role's effective policy, by role type. */
     async all() {
-      const roles = await strapi.db.query('plugin::users-permissions.role').findMany({ select: ['type', 'name'] });
+      const roles = await strapi.db.query('plugin::users-permissions.role').findMany({ select: ['type'] });
       const stored = (await store().get({ key: STORE_KEY })) ?? {};
       return Object.fromEntries(
         roles.map(({ type }) => [type, stored[type] ?? config('roles')[type] ?? config('defaultPolicy')]),
