@@ -9,7 +9,7 @@ const path = require('node:path');
 const readline = require('node:readline');
 const autocannon = require('autocannon');
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS || 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 6);
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
 
 // On Linux, Strapi runs on CPU 1 and autocannon on CPU 0, so the load generator does not
