@@ -283,8 +283,8 @@ test('admins read and change the per-role policy over the admin API', async () =
   const token = (await http.post('/admin/login', { email: 'admin@example.com', password: 'Admin-Password-1' })).body.data.token;
   const read = await http.get('/two-factor/policies', { token });
   assert.equal(read.status, 200);
-  assert.deepEqual(read.body.data.roles.authenticated, { enforcement: 'required', methods: ['sms', 'email'] });
-  assert.deepEqual(read.body.data.roles.staff, { enforcement: 'off', methods: ['sms', 'email'] });
+  assert.deepEqual(read.body.data.roles.authenticated, { enforcement: 'required', methods: ['totp', 'sms', 'email'], trustedDeviceDays: 30 });
+  assert.deepEqual(read.body.data.roles.staff, { enforcement: 'off', methods: ['totp', 'sms', 'email'], trustedDeviceDays: 0 });
   const bad = await http.put('/two-factor/policies', { roles: { staff: { enforcement: 'sometimes', methods: ['sms'] } } }, { token });
   assert.equal(bad.status, 400);
   const updated = await http.put('/two-factor/policies', { roles: { staff: { enforcement: 'required', methods: ['email'] } } }, { token });
@@ -294,7 +294,7 @@ test('admins read and change the per-role policy over the admin API', async () =
   assert.equal(res.status, 401);
   assert.equal(res.body.error.details.method, 'email');
   secrets.push(res.body.error.details.challenge);
-  await http.put('/two-factor/policies', { roles: { staff: { enforcement: 'off', methods: ['sms', 'email'] } } }, { token });
+  await http.put('/two-factor/policies', { roles: { staff: { enforcement: 'off', methods: ['totp', 'sms', 'email'] } } }, { token });
 });
 
 test('an optional role asks for a second step only once the user has enrolled', async () => {
@@ -302,11 +302,11 @@ test('an optional role asks for a second step only once the user has enrolled', 
   await ensureRole(app.strapi, 'member');
   const set = await http.put('/two-factor/policies', { roles: { member: { enforcement: 'optional', methods: ['sms'] } } }, { token });
   assert.equal(set.status, 200);
-  const user = await createUser(app.strapi, { role: 'member', phone: phone() });
+  const user = await createUser(app.strapi, { role: 'member' });
   const before = await http.post('/api/auth/local', { identifier: user.identifier, password: user.password });
   assert.equal(before.status, 200, 'not enrolled: the stock login');
-  // Enrolment routes come with the self-service issue; mark the enrolment as they will.
-  await app.strapi.db.query('plugin::two-factor.account').create({ data: { userId: user.id, enrolledAt: Date.now(), failures: 0 } });
+  user.phoneNumber = phone();
+  await app.strapi.plugin('two-factor').service('factors').setPhone(user.id, user.phoneNumber, Date.now());
   const challenge = await startLogin(user);
   assert.deepEqual(challenge.methods, ['sms']);
   assert.equal((await verify(challenge.challenge, challenge.code)).status, 200);

@@ -32,6 +32,9 @@ const noMethod = () =>
     {},
   );
 
+/** 403 with its message kept (Strapi's own ForbiddenError would lose it, see above). */
+const forbidden = (message) => httpError(403, 'ForbiddenError', message, {});
+
 /** 503: the code could not be delivered; the challenge stays usable and is in `details`. */
 const deliveryFailed = (method, details) =>
   httpError(
@@ -41,4 +44,4 @@ const deliveryFailed = (method, details) =>
     details,
   );
 
-module.exports = { twoFactorRequired, challengeClosed, noMethod, deliveryFailed, errors };
+module.exports = { twoFactorRequired, challengeClosed, noMethod, forbidden, deliveryFailed, errors };

@@ -11,6 +11,7 @@ const USER_UID = 'plugin::users-permissions.user';
 
 /** Every users-permissions auth action that answers with a token; the self-check uses it. */
 const TOKEN_ACTIONS = ['callback', 'register', 'resetPassword', 'changePassword', 'emailConfirmation'];
+const PASSWORD_ACTIONS = ['resetPassword', 'changePassword'];
 
 // The stock login body schema, so that bad input gets the stock messages.
 const validateCallbackBody = validateYupSchema(
@@ -67,8 +68,10 @@ const wrapAuth = (strapi, auth) => {
     // The role was loaded for the policy only; the stock response never includes it.
     const { role, ...user } = found;
     const due = await service('gate').due({ ...user, role });
-    if (due) return service('gate').challenge(user, due);
-    return service('login').respond(ctx, user);
+    if (!due) return service('login').respond(ctx, user);
+    const remembered = await service('gate').trusted(ctx, user, due);
+    if (remembered) return service('login').respond(ctx, user, remembered);
+    return service('gate').challenge(user, due);
   };
 
   /**
@@ -81,6 +84,8 @@ const wrapAuth = (strapi, auth) => {
     mark(async (ctx, ...rest) => {
       const result = await auth[action](ctx, ...rest);
       const userId = ctx.body?.user?.id;
+      // A new password ends every trust granted under the old one.
+      if (PASSWORD_ACTIONS.includes(action) && userId !== undefined) await service('devices').revokeAll(userId);
       if (!ctx.body?.jwt || userId === undefined) return result;
       const user = await users().findOne({ where: { id: userId } });
       const due = await service('gate').due(user);

@@ -11,7 +11,6 @@ module.exports = ({ env }) => ({
         cookie: { secure: env.bool('UP_COOKIE_SECURE', false) },
       },
       ratelimit: { enabled: env.bool('UP_RATELIMIT', true) },
-      register: { allowedFields: ['phoneNumber'] },
     },
   },
   ...(env('SMTP_HOST')
@@ -37,7 +36,7 @@ module.exports = ({ env }) => ({
     config: {
       secret: env('TWO_FACTOR_SECRET'),
       roles: {
-        authenticated: { enforcement: 'required', methods: ['sms', 'email'] },
+        authenticated: { enforcement: 'required', methods: ['totp', 'sms', 'email'], trustedDeviceDays: 30 },
       },
       appName: 'Playground',
       sms:

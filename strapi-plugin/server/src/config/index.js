@@ -24,17 +24,25 @@ module.exports = {
       durationSeconds: LIMITS.DEFAULT_LOCKOUT_SECONDS,
     },
     // The policy of a role that has none in the plugin store or in `roles`.
-    defaultPolicy: { enforcement: 'off', methods: ['sms', 'email'] },
+    // trustedDeviceDays (0..90): how long a device the user chose to trust skips the
+    // second step; 0 turns trusted devices off for the role.
+    defaultPolicy: { enforcement: 'off', methods: ['totp', 'sms', 'email'], trustedDeviceDays: 0 },
     // Initial policies by role type, e.g. { authenticated: { enforcement: 'required', ... } }.
     // An admin's edit (stored in the plugin store) takes precedence.
     roles: {},
-    phoneField: 'phoneNumber',
     appName: 'Strapi',
+    // Authenticator apps: the issuer they show (default: appName) and the drift window.
+    totp: { issuer: null, window: 1 },
+    // E-mail the user when a factor is added or removed, recovery codes are regenerated
+    // or two-factor is turned off.
+    notifications: true,
     sms: { provider: 'console', options: {} },
     messages: {
       sms: '{code} is your {appName} sign-in code. It expires in {minutes} minutes.',
       emailSubject: 'Your {appName} sign-in code',
       emailText: 'Your {appName} sign-in code is {code}.\n\nIt expires in {minutes} minutes. If you did not try to sign in, change your password.',
+      notificationSubject: 'Your {appName} sign-in security changed',
+      notificationText: '{event}\n\nIf this was not you, reset your password and contact an administrator.',
       emailHtml:
         '<p>Your {appName} sign-in code is</p><p style="font-size:28px;letter-spacing:4px;font-weight:bold">{code}</p><p>It expires in {minutes} minutes. If you did not try to sign in, change your password.</p>',
     },

@@ -5,7 +5,7 @@
 const { yup } = require('@strapi/utils');
 const { LIMITS } = require('two-factor-wasm');
 
-const METHODS = ['sms', 'email'];
+const METHODS = ['totp', 'sms', 'email'];
 const ENFORCEMENTS = ['off', 'optional', 'required'];
 const SMS_PROVIDERS = ['console', 'twilio', 'webhook', 'custom'];
 
@@ -23,6 +23,7 @@ const rolePolicySchema = yup
       .array(yup.mixed().oneOf(METHODS, `each method must be one of: ${METHODS.join(', ')}`))
       .min(1, 'methods must list at least one method')
       .required('methods is required'),
+    trustedDeviceDays: int('trustedDeviceDays', 0, 90),
   })
   .noUnknown(true, 'unknown key in a role policy: ${unknown}')
   .strict();
@@ -79,8 +80,14 @@ const schema = yup
     roles: yup.lazy((roles) =>
       yup.object(Object.fromEntries(Object.keys(roles ?? {}).map((type) => [type, rolePolicySchema]))),
     ),
-    phoneField: yup.string().required('phoneField is required'),
     appName: yup.string().max(64, 'appName must be at most 64 characters'),
+    totp: yup
+      .object({
+        issuer: yup.string().nullable().max(64, 'totp.issuer must be at most 64 characters').test('no-colon', 'totp.issuer must not contain ":"', (v) => !v?.includes(':')),
+        window: int('totp.window', 0, LIMITS.MAX_WINDOW),
+      })
+      .noUnknown(true, 'unknown key in totp: ${unknown}'),
+    notifications: yup.boolean(),
     sms: yup
       .object({
         provider: yup.mixed().oneOf(SMS_PROVIDERS, `sms.provider must be one of: ${SMS_PROVIDERS.join(', ')}`),
@@ -93,6 +100,8 @@ const schema = yup
         emailSubject: yup.string(),
         emailText: yup.string().test('has-code', 'messages.emailText must contain {code}', (v) => v === undefined || v.includes('{code}')),
         emailHtml: yup.string().test('has-code', 'messages.emailHtml must contain {code}', (v) => v === undefined || v.includes('{code}')),
+        notificationSubject: yup.string(),
+        notificationText: yup.string(),
       })
       .noUnknown(true, 'unknown key in messages: ${unknown}'),
     email: yup.object({ from: yup.string() }).noUnknown(true, 'unknown key in email: ${unknown}'),

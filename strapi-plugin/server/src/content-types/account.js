@@ -1,7 +1,7 @@
 'use strict';
 
-// Per-user two-factor state: whether the user enrolled, and the consecutive second-step
-// failures that drive the account lockout. One row per user, created on first need.
+// Per-user two-factor state: the enrolled factors and the consecutive second-step
+// failures behind the account lockout. One row per user, created on first need.
 const hidden = require('./hidden');
 
 module.exports = {
@@ -15,10 +15,18 @@ module.exports = {
   ...hidden,
   attributes: {
     userId: { type: 'integer', required: true, private: true },
-    // Set when the user enrolled a factor; an `optional` role then asks for a second step.
-    enrolledAt: { type: 'biginteger', private: true },
     failures: { type: 'integer', required: true, default: 0, private: true },
     lastFailureAt: { type: 'biginteger', private: true },
+    // Authenticator app: the secret sealed (XChaCha20-Poly1305) and bound to the user id.
+    // A setup stays in totpPending until a code from the app confirms it.
+    totpSecret: { type: 'text', private: true },
+    totpPending: { type: 'text', private: true },
+    totpEnabledAt: { type: 'biginteger', private: true },
+    // Replay guard: the last time step accepted. A step at or before it never works again.
+    totpLastStep: { type: 'biginteger', private: true },
+    // Only a number confirmed with a code sent to it receives login codes.
+    phone: { type: 'string', private: true },
+    phoneVerifiedAt: { type: 'biginteger', private: true },
   },
   indexes: [{ name: 'two_factor_accounts_user_id_uq', columns: ['user_id'], type: 'unique' }],
 };

@@ -17,6 +17,10 @@ module.exports = {
     // SHA-256 of the opaque token handed to the client; the token itself is never stored.
     tokenHash: { type: 'string', required: true, private: true },
     userId: { type: 'integer', required: true, private: true },
+    // `login`: the second step of a sign-in. `phone`: confirming a new number, which is
+    // `destination`. `enrol`: a sign-in of a user who must enrol before getting a session.
+    purpose: { type: 'string', required: true, default: 'login', private: true },
+    destination: { type: 'string', private: true },
     method: { type: 'string', required: true, private: true },
     // HMAC-SHA-256 under the server key of (salt ‖ code).
     codeHash: { type: 'string', required: true, private: true },
@@ -28,11 +32,15 @@ module.exports = {
     // When the current code reached the provider; null while it has not.
     lastSentAt: { type: 'biginteger', private: true },
     consumedAt: { type: 'biginteger', private: true },
+    // For `enrol`: when the e-mailed code was verified; the challenge then authorises
+    // enrolment (and nothing else) until it expires.
+    verifiedAt: { type: 'biginteger', private: true },
   },
   // `unique: true` on an attribute creates no index; these do. Verify looks a challenge up
   // by its token hash, and the purge scans by expiry.
   indexes: [
     { name: 'two_factor_challenges_token_hash_uq', columns: ['token_hash'], type: 'unique' },
     { name: 'two_factor_challenges_expires_at_idx', columns: ['expires_at'] },
+    { name: 'two_factor_challenges_user_id_idx', columns: ['user_id'] },
   ],
 };

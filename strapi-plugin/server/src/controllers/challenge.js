@@ -14,15 +14,29 @@ module.exports = ({ strapi }) => {
   /** The challenge a token names, or the error for an unknown one. */
   const open = async (token) => {
     const row = await service('challenges').findByToken(token);
-    if (!row) throw challengeClosed('unknown');
+    if (!row || (row.purpose !== 'login' && row.purpose !== 'enrol')) throw challengeClosed('unknown');
     return row;
   };
 
-  const isCode = (code) => new RegExp(`^\\d{${config('code').digits}}$`).test(code);
+  /** Whether `code` is the code this challenge sent. */
+  const isSentCode = (row, code) =>
+    row.method !== 'totp' &&
+    new RegExp(`^\\d{${config('code').digits}}$`).test(code) &&
+    tf.verifyCode(code, row.codeHash, service('keys').codeKey(), Buffer.from(row.codeSalt, 'hex'));
+
+  /**
+   * Which factor `code` proves for this challenge: the code it sent, or, for a sign-in,
+   * any other factor the user enrolled and the role allows (TOTP, a recovery code).
+   */
+  const proves = async (row, code, policy, now) => {
+    if (isSentCode(row, code)) return row.method;
+    if (row.purpose !== 'login') return null;
+    return service('proof').match(row.userId, code, now, { allowTotp: policy.methods.includes('totp') });
+  };
 
   return {
     async verify(ctx) {
-      const { challenge, code } = ctx.request.body;
+      const { challenge, code, rememberDevice } = ctx.request.body;
       const now = service('clock').now();
       const challenges = service('challenges');
       const row = await open(challenge);
@@ -35,28 +49,32 @@ module.exports = ({ strapi }) => {
         throw challengeClosed(current ? await challenges.settle(current, now) : 'unknown');
       }
 
-      const salt = Buffer.from(row.codeSalt, 'hex');
-      if (!isCode(code) || !tf.verifyCode(code, row.codeHash, service('keys').codeKey(), salt)) {
+      const user = await strapi.db.query(USER_UID).findOne({ where: { id: row.userId }, populate: ['role'] });
+      if (!user) throw challengeClosed('unknown');
+      const { role, ...plainUser } = user;
+      const policy = await service('gate').policyOf(user);
+      const factor = await proves(row, code, policy, now);
+      if (!factor) {
         const after = await challenges.findByToken(challenge);
         service('events').emit('failed', { userId: row.userId, challengeId: row.id, attempts: after.attempts });
-        const locked = await service('accounts').recordFailure(row.userId, now);
-        if (locked.locked) {
-          service('events').emit('locked', { userId: row.userId, until: locked.until });
-          strapi.log.warn(`[two-factor] account of user ${row.userId} locked after repeated failed codes`);
-          throw service('gate').lockedError(locked.until);
-        }
+        await service('proof').fail(row.userId, now);
         throw new errors.ValidationError('Invalid code', { attemptsRemaining: Math.max(after.maxAttempts - after.attempts, 0) });
       }
 
       // Single use: of any number of concurrent correct codes, exactly one consumes.
-      if (!(await challenges.consume(row.id, now))) throw challengeClosed('consumed');
+      if (!(await challenges.consume(row, now))) throw challengeClosed('consumed');
       await service('accounts').resetFailures(row.userId);
-
-      const user = await strapi.db.query(USER_UID).findOne({ where: { id: row.userId } });
-      if (!user) throw challengeClosed('unknown');
       if (user.blocked === true) throw new errors.ApplicationError('Your account has been blocked by an administrator');
-      service('events').emit('verified', { userId: row.userId, challengeId: row.id, method: row.method });
-      return service('login').respond(ctx, user);
+      service('events').emit('verified', { userId: row.userId, challengeId: row.id, method: factor });
+
+      if (row.purpose === 'enrol') {
+        // The e-mailed code proved the mailbox; the challenge now opens enrolment only.
+        return ctx.send({
+          enrolment: { challenge, expiresAt: new Date(row.expiresAt).toISOString(), methods: policy.methods.filter((m) => m !== 'email') },
+        });
+      }
+      const device = rememberDevice && policy.trustedDeviceDays ? await service('devices').remember(ctx, row.userId, policy.trustedDeviceDays, now) : {};
+      return service('login').respond(ctx, plainUser, device);
     },
 
     async resend(ctx) {
@@ -72,9 +90,10 @@ module.exports = ({ strapi }) => {
       const user = await strapi.db.query(USER_UID).findOne({ where: { id: row.userId }, populate: ['role'] });
       const due = user && (await service('gate').due(user));
       if (!due) throw challengeClosed('unknown');
+      const methods = row.purpose === 'enrol' ? ['email'] : due.methods;
       const target = method ?? row.method;
-      if (!due.methods.includes(target)) {
-        throw new errors.ValidationError(`method must be one of: ${due.methods.join(', ')}`, { methods: due.methods });
+      if (!methods.includes(target)) {
+        throw new errors.ValidationError(`method must be one of: ${methods.join(', ')}`, { methods });
       }
 
       const resend = config('resend');
@@ -87,12 +106,13 @@ module.exports = ({ strapi }) => {
 
       // The old code dies here; attempts are untouched, so a resend never buys guesses.
       const { code, codeHash, codeSalt } = challenges.freshCode();
-      if (!(await challenges.replaceCode(row, { method: target, codeHash, codeSalt, now }))) {
+      const destination = service('gate').destination(user, target, due.factors);
+      if (!(await challenges.replaceCode(row, { method: target, destination, codeHash, codeSalt, now }))) {
         throw new errors.RateLimitError('Another code was just requested. Wait before asking again.');
       }
       const updated = await challenges.findByToken(challenge);
       service('events').emit('resent', { userId: row.userId, challengeId: row.id, method: target, resends: updated.resends });
-      const details = await service('gate').deliver({ token: challenge, row: updated, user, methods: due.methods, code });
+      const details = await service('gate').deliver({ token: challenge, row: updated, user, methods, code });
       return ctx.send({ data: details });
     },
   };

@@ -2,5 +2,6 @@
 
 module.exports = {
   challenge: require('./challenge'),
+  self: require('./self'),
   admin: require('./admin'),
 };

@@ -1,7 +1,9 @@
 'use strict';
 
-// Checks the body of the /auth/2fa routes: exactly the fields each route takes, as
-// strings of sane size. Anything else is a 400 before any work or rate-limit key.
+// Checks a request body against the route's schema (route config: `{ name:
+// 'plugin::two-factor.body', config: { schema } }`): exactly the fields the route takes,
+// as strings of sane size. Anything else is a 400 before any work, and before the rate
+// limiter, whose key would otherwise include a client-chosen `email` field.
 const { yup, validateYupSchema } = require('@strapi/utils');
 const { METHODS } = require('../config/schema');
 
@@ -10,20 +12,35 @@ const challenge = yup
   .strict()
   .required('challenge is required')
   .matches(/^[A-Za-z0-9_-]{43}$/, 'challenge must be the token from the login response');
+const code = yup.string().strict().required('code is required').max(64, 'code is too long');
+const deliveredMethod = yup.mixed().oneOf([...METHODS, undefined], `method must be one of: ${METHODS.join(', ')}`);
+const body = (fields) => yup.object(fields).noUnknown(true, 'unknown field: ${unknown}').strict();
 
-const schemas = {
-  '/auth/2fa/verify': yup
-    .object({ challenge, code: yup.string().strict().required('code is required').max(64, 'code is too long'), deviceId: yup.string().strict().max(256) })
-    .noUnknown(true, 'unknown field: ${unknown}')
-    .strict(),
-  '/auth/2fa/resend': yup
-    .object({ challenge, method: yup.mixed().oneOf([...METHODS, undefined], `method must be one of: ${METHODS.join(', ')}`) })
-    .noUnknown(true, 'unknown field: ${unknown}')
-    .strict(),
+const SCHEMAS = {
+  verify: body({
+    challenge,
+    code,
+    rememberDevice: yup.boolean().strict(),
+    deviceId: yup.string().strict().max(256),
+  }),
+  resend: body({ challenge, method: deliveredMethod }),
+  empty: body({}),
+  code: body({ code }),
+  phone: body({
+    phoneNumber: yup
+      .string()
+      .strict()
+      .required('phoneNumber is required')
+      .matches(/^\+[1-9]\d{6,14}$/, 'phoneNumber must be in E.164 form, like +15551234567'),
+  }),
+  method: body({ method: yup.mixed().oneOf(['sms', 'email'], 'method must be sms or email').required('method is required') }),
 };
 
-module.exports = () => async (ctx, next) => {
-  const path = Object.keys(schemas).find((suffix) => ctx.request.path.endsWith(suffix));
-  await validateYupSchema(schemas[path], { strict: true })(ctx.request.body ?? {});
-  await next();
+module.exports = (config) => {
+  const schema = SCHEMAS[config.schema];
+  if (!schema) throw new Error(`strapi-plugin-two-factor: no body schema named ${config.schema}`);
+  return async (ctx, next) => {
+    await validateYupSchema(schema, { strict: true })(ctx.request.body ?? {});
+    await next();
+  };
 };

@@ -3,4 +3,5 @@
 module.exports = {
   body: require('./body'),
   noStore: require('./no-store'),
+  account: require('./account'),
 };

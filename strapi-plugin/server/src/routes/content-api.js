@@ -1,20 +1,42 @@
 'use strict';
 
-// `prefix: ''` mounts these at /api/auth/2fa/... next to the stock auth routes. The body
-// is checked before users-permissions' rate limiter, whose key would otherwise include
-// a client-chosen `email` field.
-const route = (path, handler) => ({
-  method: 'POST',
+// `prefix: ''` mounts these at /api/auth/2fa/... next to the stock auth routes. Every
+// route checks its body first, then goes through users-permissions' rate limiter.
+// Self-service routes authenticate the user themselves (`account` middleware), so they
+// work for every role without granting permissions role by role.
+const route = (method, path, handler, { schema, account }) => ({
+  method,
   path,
   handler,
   config: {
     auth: false,
     prefix: '',
-    middlewares: ['plugin::two-factor.body', 'plugin::users-permissions.rateLimit', 'plugin::two-factor.noStore'],
+    middlewares: [
+      { name: 'plugin::two-factor.body', config: { schema } },
+      'plugin::users-permissions.rateLimit',
+      'plugin::two-factor.noStore',
+      ...(account ? [{ name: 'plugin::two-factor.account', config: account }] : []),
+    ],
   },
 });
 
+const SIGNED_IN = { enrolment: false };
+// Also open to a sign-in whose e-mailed enrolment code was verified.
+const ENROLLING = { enrolment: true };
+
 module.exports = {
   type: 'content-api',
-  routes: [route('/auth/2fa/verify', 'challenge.verify'), route('/auth/2fa/resend', 'challenge.resend')],
+  routes: [
+    route('POST', '/auth/2fa/verify', 'challenge.verify', { schema: 'verify' }),
+    route('POST', '/auth/2fa/resend', 'challenge.resend', { schema: 'resend' }),
+    route('GET', '/auth/2fa/status', 'self.status', { schema: 'empty', account: SIGNED_IN }),
+    route('POST', '/auth/2fa/totp/setup', 'self.totpSetup', { schema: 'empty', account: ENROLLING }),
+    route('POST', '/auth/2fa/totp/confirm', 'self.totpConfirm', { schema: 'code', account: ENROLLING }),
+    route('POST', '/auth/2fa/phone/setup', 'self.phoneSetup', { schema: 'phone', account: ENROLLING }),
+    route('POST', '/auth/2fa/phone/confirm', 'self.phoneConfirm', { schema: 'code', account: ENROLLING }),
+    route('POST', '/auth/2fa/code', 'self.stepUp', { schema: 'method', account: SIGNED_IN }),
+    route('POST', '/auth/2fa/recovery-codes', 'self.regenerateRecoveryCodes', { schema: 'code', account: SIGNED_IN }),
+    route('POST', '/auth/2fa/disable', 'self.disable', { schema: 'code', account: SIGNED_IN }),
+    route('DELETE', '/auth/2fa/devices/:id', 'self.revokeDevice', { schema: 'empty', account: SIGNED_IN }),
+  ],
 };

@@ -1,7 +1,7 @@
 'use strict';
 
-// Account-level state: enrolment and the lockout after consecutive second-step failures
-// across challenges. Counters change only by atomic SQL increments.
+// The per-user row: created on first need, and the lockout after consecutive
+// second-step failures across challenges. Counters change only by atomic SQL increments.
 const { lockoutVerdict } = require('two-factor-wasm');
 const table = require('../db');
 
@@ -33,9 +33,13 @@ module.exports = ({ strapi }) => {
     });
 
   return {
-    async isEnrolled(userId) {
-      const row = await find(userId);
-      return Boolean(row && row.enrolledAt);
+    find,
+    ensure,
+
+    /** Sets columns of the user's row (created if needed); `data` uses attribute names. */
+    async update(userId, data) {
+      await ensure(userId);
+      await strapi.db.query(UID).update({ where: { userId }, data });
     },
 
     /** `{ locked: false }` or `{ locked: true, until }` for this user at `now`. */

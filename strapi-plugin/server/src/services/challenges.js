@@ -20,6 +20,7 @@ const normalize = (row) =>
     expiresAt: num(row.expiresAt),
     lastSentAt: num(row.lastSentAt),
     consumedAt: num(row.consumedAt),
+    verifiedAt: num(row.verifiedAt),
   };
 
 module.exports = ({ strapi }) => {
@@ -38,7 +39,7 @@ module.exports = ({ strapi }) => {
     freshCode,
 
     /** Stores a new challenge and returns `{ token, row, code }`; only the token's hash is kept. */
-    async create({ userId, method, now }) {
+    async create({ userId, purpose = 'login', method, destination = null, now }) {
       await this.purgeExpired(now);
       const token = tf.generateToken();
       const { code, codeHash, codeSalt } = freshCode();
@@ -46,6 +47,8 @@ module.exports = ({ strapi }) => {
         data: {
           tokenHash: tf.hashToken(token),
           userId,
+          purpose,
+          destination,
           method,
           codeHash,
           codeSalt,
@@ -55,9 +58,15 @@ module.exports = ({ strapi }) => {
           resends: 0,
           lastSentAt: null,
           consumedAt: null,
+          verifiedAt: null,
         },
       });
       return { token, row: normalize(row), code };
+    },
+
+    /** The newest challenge of `purpose` for the user (phone confirmation, step-up), or null. */
+    async latest(userId, purpose) {
+      return normalize(await strapi.db.query(UID).findOne({ where: { userId, purpose }, orderBy: { id: 'desc' } }));
     },
 
     /** The challenge a client token names, or null. Looked up by its hash (indexed). */
@@ -81,11 +90,23 @@ module.exports = ({ strapi }) => {
       return updated === 1;
     },
 
-    /** Marks the challenge used; only one caller can ever get true. */
-    async consume(id, now) {
+    /**
+     * Marks the challenge used; only one caller can ever get true. An enrolment challenge
+     * is marked verified at the same time: from then on it authorises enrolment only.
+     */
+    async consume(row, now) {
       const { query, col } = db();
-      const updated = await query().where(col.id, id).whereNull(col.consumedAt).update({ [col.consumedAt]: now });
+      const updated = await query()
+        .where(col.id, row.id)
+        .whereNull(col.consumedAt)
+        .update({ [col.consumedAt]: now, ...(row.purpose === 'enrol' ? { [col.verifiedAt]: now } : {}) });
       return updated === 1;
+    },
+
+    /** Ends a challenge for good (an enrolment that completed). */
+    async close(id) {
+      const { query, col } = db();
+      await query().where(col.id, id).update({ [col.expiresAt]: 0 });
     },
 
     /**
@@ -93,7 +114,7 @@ module.exports = ({ strapi }) => {
      * caller ruled on: if another resend got there first (the count moved, or the cooldown
      * restarted), nothing changes. The cooldown starts now; a failed send lifts it.
      */
-    async replaceCode(row, { method, codeHash, codeSalt, now }) {
+    async replaceCode(row, { method, destination, codeHash, codeSalt, now }) {
       const { query, col } = db();
       const updated = await query()
         .where(col.id, row.id)
@@ -104,6 +125,7 @@ module.exports = ({ strapi }) => {
         .where((q) => q.whereNull(col.lastSentAt).orWhere(col.lastSentAt, '<=', now - settings('resend').cooldownSeconds * 1000))
         .update({
           [col.method]: method,
+          [col.destination]: destination,
           [col.codeHash]: codeHash,
           [col.codeSalt]: codeSalt,
           [col.resends]: row.resends + 1,
@@ -119,10 +141,7 @@ module.exports = ({ strapi }) => {
      */
     async settle(row, now) {
       const state = this.verdict(row, now);
-      if (state === 'expired') {
-        const { query, col } = db();
-        await query().where(col.id, row.id).update({ [col.expiresAt]: 0 });
-      }
+      if (state === 'expired') await this.close(row.id);
       return state;
     },
 

@@ -21,15 +21,10 @@ module.exports = ({ strapi }) => {
       sms = createSmsProvider(provider, options);
     },
 
-    destination(user, method) {
-      return method === 'sms' ? user[config('phoneField')].trim() : user.email;
-    },
-
-    /** Delivers `code`; throws when the provider did not accept it. */
-    async send({ user, method, code }) {
+    /** Delivers `code` to `to` (a phone number or an e-mail address); throws when the provider did not accept it. */
+    async send({ user, method, to, code }) {
       const messages = config('messages');
       const values = { code, appName: config('appName'), minutes: String(Math.round(config('code').ttlSeconds / 60)) };
-      const to = this.destination(user, method);
       if (method === 'sms') {
         await sms.send({ to, code, message: fill(messages.sms, values), user: { id: user.id, username: user.username, email: user.email } });
         return;

@@ -13,6 +13,9 @@ module.exports = ({ strapi }) => {
   const lockedError = (until) =>
     new errors.RateLimitError('Too many failed two-factor attempts. Try again later.', { retryAt: iso(until) });
 
+  const roleOf = async (user) =>
+    user.role ?? (await strapi.db.query('plugin::users-permissions.role').findOne({ where: { users: { id: user.id } } }));
+
   return {
     lockedError,
 
@@ -22,27 +25,46 @@ module.exports = ({ strapi }) => {
       if (lock.locked) throw lockedError(lock.until);
     },
 
-    /** `{ policy, methods }` when `user` owes a second step, else null. */
+    /** The role's policy for this user. */
+    async policyOf(user) {
+      const role = await roleOf(user);
+      return role ? service('policy').forRole(role.type) : config('defaultPolicy');
+    },
+
+    /** `{ policy, factors, methods }` when `user` owes a second step, else null. */
     async due(user) {
-      const role =
-        user.role ?? (await strapi.db.query('plugin::users-permissions.role').findOne({ where: { users: { id: user.id } } }));
+      const role = await roleOf(user);
       if (!role) return null;
       const policy = await service('policy').forRole(role.type);
       if (policy.enforcement === 'off') return null;
-      if (policy.enforcement === 'optional' && !(await service('accounts').isEnrolled(user.id))) return null;
-      return { policy, methods: service('policy').methodsFor(user, policy) };
+      const factors = await service('factors').of(user.id);
+      if (policy.enforcement === 'optional' && !service('factors').enrolled(factors)) return null;
+      return { policy, factors, methods: service('factors').usable(user, policy, factors) };
+    },
+
+    /**
+     * A device this user chose to trust skips the second step while the role allows it.
+     * Returns what to add to the login body (the rotated token), or null.
+     */
+    async trusted(ctx, user, { policy }) {
+      if (!policy.trustedDeviceDays) return null;
+      const extra = await service('devices').recognise(ctx, user.id, service('clock').now());
+      if (extra) service('events').emit('device.recognised', { userId: user.id });
+      return extra;
     },
 
     /** What the client is told about a challenge: never the code, the token only to its holder. */
     details(token, row, user, methods, now) {
       const cooldownMs = config('resend').cooldownSeconds * 1000;
+      const sent = row.method !== 'totp';
       return {
         challenge: token,
         method: row.method,
         methods,
         expiresAt: iso(row.expiresAt),
-        resendAvailableAt: iso(row.lastSentAt === null ? now : row.lastSentAt + cooldownMs),
-        destination: service('delivery').mask(row.method, service('delivery').destination(user, row.method)),
+        ...(sent ? { resendAvailableAt: iso(row.lastSentAt === null ? now : row.lastSentAt + cooldownMs) } : {}),
+        ...(sent ? { destination: service('delivery').mask(row.method, row.destination) } : {}),
+        ...(row.purpose === 'enrol' ? { enrolmentRequired: true } : {}),
       };
     },
 
@@ -52,8 +74,9 @@ module.exports = ({ strapi }) => {
      */
     async deliver({ token, row, user, methods, code }) {
       const now = service('clock').now();
+      if (row.method === 'totp') return this.details(token, row, user, methods, now);
       try {
-        await service('delivery').send({ user, method: row.method, code });
+        await service('delivery').send({ user, method: row.method, to: row.destination, code });
       } catch (error) {
         // A custom provider's message could quote what it was given: never log the code.
         const reason = String(error?.message ?? error).split(code).join('[code]');
@@ -66,14 +89,31 @@ module.exports = ({ strapi }) => {
       return this.details(token, { ...row, lastSentAt: now }, user, methods, now);
     },
 
-    /** Refuses a locked account, else starts a challenge and throws the 401 carrying it. */
-    async challenge(user, { methods }) {
+    /** Where a code for `method` goes: the verified phone, or the account e-mail. */
+    destination(user, method, factors) {
+      return method === 'sms' ? factors.phone : method === 'email' ? user.email : null;
+    },
+
+    /**
+     * Refuses a locked account, else starts a challenge and throws the 401 carrying it.
+     * A user with nothing the role accepts gets an e-mailed code that only opens
+     * enrolment, never a session: no factor is bound on trust of the password alone.
+     */
+    async challenge(user, { methods, factors }) {
       const now = service('clock').now();
       await this.assertUnlocked(user.id, now);
-      if (methods.length === 0) throw noMethod();
-      const { token, row, code } = await service('challenges').create({ userId: user.id, method: methods[0], now });
+      const enrol = methods.length === 0;
+      if (enrol && !user.email) throw noMethod();
+      const method = enrol ? 'email' : methods[0];
+      const { token, row, code } = await service('challenges').create({
+        userId: user.id,
+        purpose: enrol ? 'enrol' : 'login',
+        method,
+        destination: this.destination(user, method, factors),
+        now,
+      });
       service('events').emit('challenge.created', { userId: user.id, challengeId: row.id, method: row.method });
-      throw twoFactorRequired(await this.deliver({ token, row, user, methods, code }));
+      throw twoFactorRequired(await this.deliver({ token, row, user, methods: enrol ? ['email'] : methods, code }));
     },
   };
 };

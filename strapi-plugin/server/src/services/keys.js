@@ -25,6 +25,7 @@ const derive = (master, label) => new Uint8Array(hkdfSync('sha256', master, Buff
 
 module.exports = ({ strapi }) => {
   let codeKey = null;
+  let sealKey = null;
 
   return {
     /** Reads the secret once at startup; throws (and so stops Strapi) when it is unusable. */
@@ -44,12 +45,18 @@ module.exports = ({ strapi }) => {
         master = randomBytes(32);
       }
       codeKey = derive(master, 'code hash v1');
+      sealKey = derive(master, 'seal v1');
       master.fill(0);
     },
-    /** The HMAC key for one-time codes. */
+    /** The HMAC key for one-time and recovery codes, and trusted-device tokens. */
     codeKey() {
       if (!codeKey) throw new Error('strapi-plugin-two-factor: keys used before bootstrap');
       return codeKey;
+    },
+    /** The XChaCha20-Poly1305 key that seals TOTP secrets. */
+    sealKey() {
+      if (!sealKey) throw new Error('strapi-plugin-two-factor: keys used before bootstrap');
+      return sealKey;
     },
   };
 };

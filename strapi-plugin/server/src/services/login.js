@@ -25,13 +25,17 @@ module.exports = ({ strapi }) => {
   return {
     sanitizeUser,
 
-    /** Answers `ctx` with exactly what the stock login would have sent for `user`. */
-    async respond(ctx, user) {
+    /**
+     * Answers `ctx` with exactly what the stock login would have sent for `user`, plus
+     * `extra` (a trusted-device token, when the user asked to be remembered).
+     */
+    async respond(ctx, user, extra = {}) {
       const mode = strapi.config.get('plugin::users-permissions.jwtManagement', 'legacy-support');
       if (mode !== 'refresh') {
         return ctx.send({
           jwt: strapi.plugin('users-permissions').service('jwt').issue({ id: user.id }),
           user: await sanitizeUser(user, ctx),
+          ...extra,
         });
       }
 
@@ -48,9 +52,9 @@ module.exports = ({ strapi }) => {
       const sessions = strapi.config.get('plugin::users-permissions.sessions');
       if (sessions?.httpOnly || ctx.request.header['x-strapi-refresh-cookie'] === 'httpOnly') {
         ctx.cookies.set(sessions.cookie?.name || 'strapi_up_refresh', refresh.token, cookieOptions(sessions));
-        return ctx.send({ jwt: access.token, user: await sanitizeUser(user, ctx) });
+        return ctx.send({ jwt: access.token, user: await sanitizeUser(user, ctx), ...extra });
       }
-      return ctx.send({ jwt: access.token, refreshToken: refresh.token, user: await sanitizeUser(user, ctx) });
+      return ctx.send({ jwt: access.token, refreshToken: refresh.token, user: await sanitizeUser(user, ctx), ...extra });
     },
 
     /**

@@ -36,13 +36,5 @@ module.exports = ({ strapi }) => {
       await store().set({ key: STORE_KEY, value: next });
       return next;
     },
-
-    /** The role's methods this user can receive a code by, in the role's order of preference. */
-    methodsFor(user, policy) {
-      const phone = user[config('phoneField')];
-      return policy.methods.filter((method) =>
-        method === 'sms' ? typeof phone === 'string' && phone.trim() !== '' : typeof user.email === 'string' && user.email !== '',
-      );
-    },
   };
 };

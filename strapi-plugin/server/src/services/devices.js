@@ -1,0 +1,81 @@
+'use strict';
+
+// Trusted devices: after a verified second step the user may ask to be remembered. The
+// device keeps a 256-bit token (an httpOnly cookie, or in the body for API clients);
+// only its SHA-256 is stored, and each use swaps it for a new one.
+const tf = require('two-factor-wasm');
+const table = require('../db');
+
+const UID = 'plugin::two-factor.device';
+const DAY_MS = 24 * 60 * 60 * 1000;
+const COOKIE = 'strapi_2fa_device';
+
+module.exports = ({ strapi }) => {
+  const cookieOptions = (expiresAt) => {
+    const sessions = strapi.config.get('plugin::users-permissions.sessions') ?? {};
+    return {
+      httpOnly: true,
+      secure: typeof sessions.cookie?.secure === 'boolean' ? sessions.cookie.secure : process.env.NODE_ENV === 'production',
+      sameSite: 'strict',
+      path: '/api/auth',
+      expires: new Date(expiresAt),
+      overwrite: true,
+    };
+  };
+  const usesCookie = (ctx) =>
+    Boolean(strapi.config.get('plugin::users-permissions.sessions')?.httpOnly) || ctx.request.header['x-strapi-refresh-cookie'] === 'httpOnly';
+
+  /** Hands `token` to the client: a cookie in httpOnly mode, else a body field. */
+  const deliver = (ctx, token, expiresAt) => {
+    if (usesCookie(ctx)) {
+      ctx.cookies.set(COOKIE, token, cookieOptions(expiresAt));
+      return {};
+    }
+    return { deviceToken: token };
+  };
+
+  return {
+    /** Remembers this device for `days`; returns what to add to the response body. */
+    async remember(ctx, userId, days, now) {
+      const token = tf.generateToken();
+      const expiresAt = now + days * DAY_MS;
+      const label = String(ctx.request.headers['user-agent'] ?? '').slice(0, 200);
+      await strapi.db.query(UID).create({ data: { userId, tokenHash: tf.hashToken(token), label, expiresAt, lastUsedAt: now } });
+      return deliver(ctx, token, expiresAt);
+    },
+
+    /**
+     * If the request carries a live device token of this user, rotates it and returns
+     * what to add to the response body; otherwise null (the second step is due).
+     */
+    async recognise(ctx, userId, now) {
+      const token = ctx.cookies.get(COOKIE) ?? ctx.request.body?.deviceToken;
+      if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+      const row = await strapi.db.query(UID).findOne({ where: { tokenHash: tf.hashToken(token) } });
+      if (!row || row.userId !== userId || Number(row.expiresAt) <= now) return null;
+      const next = tf.generateToken();
+      const { query, col } = table(strapi, UID);
+      const rotated = await query()
+        .where(col.id, row.id)
+        .where(col.tokenHash, row.tokenHash)
+        .update({ [col.tokenHash]: tf.hashToken(next), [col.lastUsedAt]: now });
+      return rotated === 1 ? deliver(ctx, next, Number(row.expiresAt)) : null;
+    },
+
+    async list(userId, now) {
+      const rows = await strapi.db.query(UID).findMany({ where: { userId }, orderBy: { id: 'asc' } });
+      return rows
+        .filter((row) => Number(row.expiresAt) > now)
+        .map((row) => ({ id: row.id, label: row.label, lastUsedAt: new Date(Number(row.lastUsedAt)).toISOString(), expiresAt: new Date(Number(row.expiresAt)).toISOString() }));
+    },
+
+    async revoke(userId, id) {
+      const { query, col } = table(strapi, UID);
+      return (await query().where(col.id, id).where(col.userId, userId).delete()) === 1;
+    },
+
+    async revokeAll(userId) {
+      await strapi.db.query(UID).deleteMany({ where: { userId } });
+    },
+  };
+};
