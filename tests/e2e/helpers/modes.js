@@ -50,6 +50,18 @@ module.exports = (env, { keys, refresh }) => {
     }
   });
 
+  test('without the cookie, a trusted device gets its token in the body and sends it in a header', async () => {
+    const user = await createUser(app.strapi, { phone: '+15550108003' });
+    const challenge = await startLogin(http, sms, user);
+    const res = await http.post('/api/auth/2fa/verify', { challenge: challenge.challenge, code: challenge.code, rememberDevice: true });
+    assert.equal(res.status, 200);
+    assert.match(res.body.deviceToken, /^[A-Za-z0-9_-]{43}$/);
+    const again = await http.post('/api/auth/local', { identifier: user.identifier, password: user.password }, { headers: { 'x-two-factor-device': res.body.deviceToken } });
+    assert.equal(again.status, 200, 'the second step is skipped');
+    assert.deepEqual(Object.keys(again.body).sort(), [...keys, 'deviceToken'].sort());
+    assert.notEqual(again.body.deviceToken, res.body.deviceToken, 'rotated');
+  });
+
   test('a client asking for the httpOnly cookie gets it', { skip: !refresh && 'legacy mode has no refresh token' }, async () => {
     const user = await createUser(app.strapi, { phone: '+15550108002' });
     const challenge = await startLogin(http, sms, user);

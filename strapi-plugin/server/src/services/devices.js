@@ -1,8 +1,9 @@
 'use strict';
 
 // Trusted devices: after a verified second step the user may ask to be remembered. The
-// device keeps a 256-bit token (an httpOnly cookie, or in the body for API clients);
-// only its SHA-256 is stored, and each use swaps it for a new one.
+// device keeps a 256-bit token: an httpOnly cookie in httpOnly mode; otherwise the
+// client gets `deviceToken` in the body and sends it back in the X-Two-Factor-Device
+// header. Only its SHA-256 is stored, and each use swaps it for a new one.
 const tf = require('two-factor-wasm');
 const table = require('../db');
 
@@ -22,8 +23,10 @@ module.exports = ({ strapi }) => {
       overwrite: true,
     };
   };
+  // The same rule as users-permissions' refresh cookie: only in refresh mode.
   const usesCookie = (ctx) =>
-    Boolean(strapi.config.get('plugin::users-permissions.sessions')?.httpOnly) || ctx.request.header['x-strapi-refresh-cookie'] === 'httpOnly';
+    strapi.config.get('plugin::users-permissions.jwtManagement') === 'refresh' &&
+    (Boolean(strapi.config.get('plugin::users-permissions.sessions')?.httpOnly) || ctx.request.header['x-strapi-refresh-cookie'] === 'httpOnly');
 
   /** Hands `token` to the client: a cookie in httpOnly mode, else a body field. */
   const deliver = (ctx, token, expiresAt) => {
@@ -49,7 +52,7 @@ module.exports = ({ strapi }) => {
      * what to add to the response body; otherwise null (the second step is due).
      */
     async recognise(ctx, userId, now) {
-      const token = ctx.cookies.get(COOKIE) ?? ctx.request.body?.deviceToken;
+      const token = ctx.cookies.get(COOKIE) ?? ctx.request.header['x-two-factor-device'];
       if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
       const row = await strapi.db.query(UID).findOne({ where: { tokenHash: tf.hashToken(token) } });
       if (!row || row.userId !== userId || Number(row.expiresAt) <= now) return null;
