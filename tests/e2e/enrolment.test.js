@@ -229,6 +229,16 @@ test('a trusted device skips the second step until it is revoked', async () => {
   const { id } = status.body.data.trustedDevices[0];
   assert.equal((await http.request('DELETE', `/api/auth/2fa/devices/${id}`, { token: jwt })).status, 200);
   assert.equal((await http.post('/api/auth/local', password(user), { headers: { cookie: rotated.split(';')[0] } })).status, 401, 'revoked');
+
+  // A new password ends every trust granted under the old one.
+  const again = await http.post('/api/auth/local', password(user));
+  nextStep();
+  const trusted = await http.post('/api/auth/2fa/verify', { challenge: again.body.error.details.challenge, code: totpFor(secret), rememberDevice: true });
+  const cookie = cookieOf(trusted).split(';')[0];
+  const newPassword = 'Changed-Horse-8';
+  const changed = await http.post('/api/auth/change-password', { currentPassword: user.password, password: newPassword, passwordConfirmation: newPassword }, { token: trusted.body.jwt });
+  assert.equal(changed.status, 401, 'change-password answers the challenge');
+  assert.equal((await http.post('/api/auth/local', { identifier: user.identifier, password: newPassword }, { headers: { cookie } })).status, 401, 'the device is no longer trusted');
 });
 
 test('turning 2FA off: needs a live code, and is refused while the role requires it', async () => {

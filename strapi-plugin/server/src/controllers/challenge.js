@@ -20,9 +20,7 @@ module.exports = ({ strapi }) => {
 
   /** Whether `code` is the code this challenge sent. */
   const isSentCode = (row, code) =>
-    row.method !== 'totp' &&
-    new RegExp(`^\\d{${config('code').digits}}$`).test(code) &&
-    tf.verifyCode(code, row.codeHash, service('keys').codeKey(), Buffer.from(row.codeSalt, 'hex'));
+    row.method !== 'totp' && new RegExp(`^\\d{${config('code').digits}}$`).test(code) && service('challenges').matches(row, code);
 
   /**
    * Which factor `code` proves for this challenge: the code it sent, or, for a sign-in,

@@ -4,7 +4,6 @@
 // e-mailed code was verified): status, authenticator app, phone, recovery codes, trusted
 // devices, step-up codes and turning 2FA off. Bodies were checked by the `body`
 // middleware; nothing from the client reaches the database unchecked.
-const tf = require('two-factor-wasm');
 const { errors, forbidden } = require('../errors');
 const mask = require('../mask');
 
@@ -31,19 +30,14 @@ module.exports = ({ strapi }) => {
     return ctx.send({ data: { enabled: true, ...(recoveryCodes ? { recoveryCodes } : {}) } });
   };
 
-  /** Spends one attempt of the user's latest challenge of `purpose` on `code`. */
+  /** The user's pending challenge of `purpose` if `code` is its code; throws otherwise. */
   const checkChallengeCode = async (userId, purpose, code, now) => {
-    const challenges = service('challenges');
-    const row = await challenges.latest(userId, purpose);
-    if (!row || !(await challenges.reserveAttempt(row.id, now))) {
-      throw new errors.ValidationError('No code is pending. Ask for a new one.');
-    }
-    const ok = /^\d{6,10}$/.test(code) && tf.verifyCode(code, row.codeHash, service('keys').codeKey(), Buffer.from(row.codeSalt, 'hex'));
-    if (!ok) {
+    const { status, row } = await service('challenges').spendLatest(userId, purpose, code, now);
+    if (status === 'none') throw new errors.ValidationError('No code is pending. Ask for a new one.');
+    if (status === 'wrong') {
       await service('proof').fail(userId, now);
       throw new errors.ValidationError('Invalid code');
     }
-    if (!(await challenges.consume(row, now))) throw new errors.ValidationError('This code was already used.');
     return row;
   };
 

@@ -74,6 +74,22 @@ module.exports = ({ strapi }) => {
       return normalize(await strapi.db.query(UID).findOne({ where: { tokenHash: tf.hashToken(token) } }));
     },
 
+    /** Whether `code` is the code this challenge stored (constant-time comparison). */
+    matches(row, code) {
+      return /^\d{6,10}$/.test(code) && tf.verifyCode(code, row.codeHash, strapi.plugin('two-factor').service('keys').codeKey(), Buffer.from(row.codeSalt, 'hex'));
+    },
+
+    /**
+     * Spends one attempt of the user's newest challenge of `purpose` on `code`: `'ok'`
+     * (and the challenge is used up), `'wrong'`, or `'none'` when no live one is left.
+     */
+    async spendLatest(userId, purpose, code, now) {
+      const row = await this.latest(userId, purpose);
+      if (!row || !(await this.reserveAttempt(row.id, now))) return { status: 'none' };
+      if (!this.matches(row, code)) return { status: 'wrong' };
+      return (await this.consume(row, now)) ? { status: 'ok', row } : { status: 'none' };
+    },
+
     verdict(row, now) {
       return tf.challengeVerdict({ now, expiresAt: row.expiresAt, attempts: row.attempts, maxAttempts: row.maxAttempts, consumed: row.consumedAt !== null });
     },

@@ -12,17 +12,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const COOKIE = 'strapi_2fa_device';
 
 module.exports = ({ strapi }) => {
-  const cookieOptions = (expiresAt) => {
-    const sessions = strapi.config.get('plugin::users-permissions.sessions') ?? {};
-    return {
-      httpOnly: true,
-      secure: typeof sessions.cookie?.secure === 'boolean' ? sessions.cookie.secure : process.env.NODE_ENV === 'production',
-      sameSite: 'strict',
-      path: '/api/auth',
-      expires: new Date(expiresAt),
-      overwrite: true,
-    };
-  };
+  const cookieOptions = (expiresAt) => ({
+    httpOnly: true,
+    secure: strapi.plugin('two-factor').service('login').cookieSecure(),
+    sameSite: 'strict',
+    path: '/api/auth',
+    expires: new Date(expiresAt),
+    overwrite: true,
+  });
   // The same rule as users-permissions' refresh cookie: only in refresh mode.
   const usesCookie = (ctx) =>
     strapi.config.get('plugin::users-permissions.jwtManagement') === 'refresh' &&

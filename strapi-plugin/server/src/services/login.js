@@ -8,9 +8,13 @@ const { errors } = require('../errors');
 
 const USER_UID = 'plugin::users-permissions.user';
 
+/** users-permissions' rule: `sessions.cookie.secure` when set, else secure in production. */
+const cookieSecure = (sessions) =>
+  typeof sessions?.cookie?.secure === 'boolean' ? sessions.cookie.secure : process.env.NODE_ENV === 'production';
+
 const cookieOptions = (sessions) => ({
   httpOnly: true,
-  secure: typeof sessions.cookie?.secure === 'boolean' ? sessions.cookie.secure : process.env.NODE_ENV === 'production',
+  secure: cookieSecure(sessions),
   sameSite: sessions.cookie?.sameSite ?? 'lax',
   path: sessions.cookie?.path ?? '/',
   domain: sessions.cookie?.domain,
@@ -24,6 +28,7 @@ module.exports = ({ strapi }) => {
 
   return {
     sanitizeUser,
+    cookieSecure: () => cookieSecure(strapi.config.get('plugin::users-permissions.sessions')),
 
     /**
      * Answers `ctx` with exactly what the stock login would have sent for `user`, plus

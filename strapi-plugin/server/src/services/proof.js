@@ -4,20 +4,10 @@
 // (new recovery codes, turning 2FA off). Accepted: a current TOTP (replay-guarded), an
 // unused recovery code, or the code of a step-up challenge sent by SMS or e-mail.
 // Wrong codes count toward the account lockout, like wrong login codes.
-const tf = require('two-factor-wasm');
 const { errors } = require('../errors');
 
 module.exports = ({ strapi }) => {
   const service = (name) => strapi.plugin('two-factor').service(name);
-
-  /** Whether `code` is the current step-up code of the user; spends it if so. */
-  const useStepUp = async (userId, code, now) => {
-    const challenges = service('challenges');
-    const row = await challenges.latest(userId, 'step-up');
-    if (!row || !/^\d{6,10}$/.test(code)) return false;
-    if (!(await challenges.reserveAttempt(row.id, now))) return false;
-    return tf.verifyCode(code, row.codeHash, service('keys').codeKey(), Buffer.from(row.codeSalt, 'hex')) && challenges.consume(row, now);
-  };
 
   return {
     /**
@@ -27,7 +17,7 @@ module.exports = ({ strapi }) => {
     async match(userId, code, now, { allowTotp = true } = {}) {
       if (allowTotp && (await service('factors').useTotp(userId, code, now))) return 'totp';
       if (await service('recovery').use(userId, code, now)) return 'recovery';
-      if (await useStepUp(userId, code, now)) return 'step-up';
+      if ((await service('challenges').spendLatest(userId, 'step-up', code, now)).status === 'ok') return 'step-up';
       return null;
     },
 
