@@ -1,8 +1,8 @@
 'use strict';
 
 // Races that the database, not JS, must decide: 50 concurrent verifies of one correct
-// code, and 50 concurrent wrong guesses. Also the events the plugin emits and the purge
-// of expired challenges.
+// code, and 50 concurrent wrong guesses. Also the plugin's tables as the database built
+// them, the events the plugin emits, and the purge of expired challenges.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { boot } = require('./helpers/strapi');
@@ -39,6 +39,22 @@ const challengeFor = async (phone) => {
 };
 
 const row = (challenge) => app.strapi.plugin('two-factor').service('challenges').findByToken(challenge);
+
+test('the database has the unique index on the token hash, and times as 64-bit integers', async () => {
+  const inspector = app.strapi.db.dialect.schemaInspector;
+  const indexes = await inspector.getIndexes('two_factor_challenges');
+  assert.ok(indexes.some((i) => i.type === 'unique' && i.columns.join() === 'token_hash'), JSON.stringify(indexes));
+  assert.ok(indexes.some((i) => i.columns.join() === 'expires_at'));
+  const devices = await inspector.getIndexes('two_factor_devices');
+  assert.ok(devices.some((i) => i.type === 'unique' && i.columns.join() === 'token_hash'));
+  const accounts = await inspector.getIndexes('two_factor_accounts');
+  assert.ok(accounts.some((i) => i.type === 'unique' && i.columns.join() === 'user_id'));
+  // Unix milliseconds in bigint columns: no time zone, no DATETIME rounding, on every database.
+  const columns = await app.strapi.db.getConnection('two_factor_challenges').columnInfo();
+  for (const name of ['expires_at', 'last_sent_at', 'consumed_at']) {
+    assert.match(columns[name].type, /^bigint/i, `${name}: ${JSON.stringify(columns[name])}`);
+  }
+});
 
 test('50 concurrent verifies of one correct code yield exactly one session', async () => {
   const { challenge, code } = await challengeFor('+15550107001');

@@ -1,10 +1,11 @@
 'use strict';
 
-// Boots the playground Strapi in this process on a fresh SQLite file, listening on
-// 127.0.0.1, with everything it prints captured so tests can search the logs.
-const fs = require('node:fs');
+// Boots the playground Strapi in this process on a fresh scratch database (SQLite by
+// default; DB=postgres or DB=mariadb), listening on 127.0.0.1, with everything it prints
+// captured so tests can search the logs.
 const path = require('node:path');
 const crypto = require('node:crypto');
+const database = require('./database');
 
 const APP_DIR = path.resolve(__dirname, '../../playground');
 
@@ -29,7 +30,7 @@ const secret = () => crypto.randomBytes(32).toString('base64');
  */
 const boot = async (env = {}) => {
   const logs = captureOutput();
-  const dbFile = path.join('.tmp', `test-${process.pid}-${Date.now()}.db`);
+  const db = await database.create(APP_DIR);
   Object.assign(process.env, {
     NODE_ENV: 'test',
     STRAPI_TELEMETRY_DISABLED: 'true',
@@ -40,26 +41,35 @@ const boot = async (env = {}) => {
     TRANSFER_TOKEN_SALT: secret(),
     ENCRYPTION_KEY: secret(),
     TWO_FACTOR_SECRET: secret(),
-    DATABASE_CLIENT: 'sqlite',
-    DATABASE_FILENAME: dbFile,
+    ...db.env,
     UP_RATELIMIT: 'false',
     ...env,
   });
   const previousDir = process.cwd();
   process.chdir(APP_DIR);
-  const { compileStrapi, createStrapi } = require('@strapi/strapi');
-  const ctx = await compileStrapi({ appDir: APP_DIR });
-  const strapi = await createStrapi({ ...ctx, autoReload: false, serveAdminPanel: false }).load();
-  await strapi.server.mount();
-  await new Promise((resolve) => strapi.server.httpServer.listen(0, '127.0.0.1', resolve));
+  let strapi;
+  try {
+    const { compileStrapi, createStrapi } = require('@strapi/strapi');
+    const ctx = await compileStrapi({ appDir: APP_DIR });
+    strapi = createStrapi({ ...ctx, autoReload: false, serveAdminPanel: false });
+    await strapi.load();
+    await strapi.server.mount();
+    await new Promise((resolve) => strapi.server.httpServer.listen(0, '127.0.0.1', resolve));
+  } catch (error) {
+    // A boot that fails (as the refusal tests want) still leaves no scratch database.
+    await strapi?.destroy().catch(() => {});
+    await db.drop();
+    throw error;
+  } finally {
+    process.chdir(previousDir);
+  }
   const { port } = strapi.server.httpServer.address();
-  process.chdir(previousDir);
 
   const stop = async () => {
     await strapi.destroy();
-    for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(path.join(APP_DIR, dbFile + suffix), { force: true });
+    await db.drop();
   };
-  return { strapi, url: `http://127.0.0.1:${port}`, logs, stop, dbFile: path.join(APP_DIR, dbFile) };
+  return { strapi, url: `http://127.0.0.1:${port}`, logs, stop, database: db.label };
 };
 
 module.exports = { boot, APP_DIR };
