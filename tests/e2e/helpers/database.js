@@ -2,7 +2,8 @@
 
 // The database an end-to-end run uses: DB=sqlite (the default), postgres or mariadb.
 // Every boot gets its own scratch database, created here and dropped when it stops; the
-// servers' own databases are never touched.
+// servers' own databases are never touched. The processes of a multi-process test share
+// one scratch database that their parent made (E2E_SHARED_DATABASE).
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -17,7 +18,7 @@ const kind = () => {
   return db;
 };
 
-/** Runs `sql` statements on the server's administrative connection. */
+/** Runs statements on the server's administrative connection. */
 const admin = async (db, statements) => {
   const server = SERVERS[db];
   if (db === 'postgres') {
@@ -40,7 +41,7 @@ const admin = async (db, statements) => {
   }
 };
 
-/** Whether the server for `db` answers (sqlite always does). */
+/** Whether the server for `db` answers (SQLite always does). */
 const reachable = async (db = kind()) => {
   if (db === 'sqlite') return true;
   try {
@@ -51,14 +52,35 @@ const reachable = async (db = kind()) => {
   }
 };
 
-/**
- * A fresh database for one Strapi: `{ env, drop, label }`. `appDir` is where a SQLite
- * file goes. `name` lets several processes share one scratch database.
- */
-const create = async (appDir, name = `two_factor_e2e_${process.pid}_${Date.now()}`) => {
+const scratchName = () => `two_factor_e2e_${process.pid}_${Date.now()}`;
+
+/** Creates a scratch database on the server; returns its name and how to drop it. */
+const createScratch = async (db = kind()) => {
+  const name = scratchName();
+  await admin(db, [db === 'postgres' ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`]);
+  const drop = () => admin(db, [db === 'postgres' ? `DROP DATABASE IF EXISTS ${name} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${name}`]);
+  return { name, drop };
+};
+
+/** Strapi's DATABASE_* variables for database `name` on the server for `db`. */
+const serverEnv = (db, name) => {
+  const server = SERVERS[db];
+  return {
+    DATABASE_CLIENT: server.client,
+    DATABASE_HOST: server.host,
+    DATABASE_PORT: String(server.port),
+    DATABASE_NAME: name,
+    DATABASE_USERNAME: server.user,
+    DATABASE_PASSWORD: '',
+    DATABASE_SSL: 'false',
+  };
+};
+
+/** The database for one Strapi boot: `{ label, env, drop }`. `appDir` holds SQLite files. */
+const forBoot = async (appDir) => {
   const db = kind();
   if (db === 'sqlite') {
-    const file = path.join('.tmp', `${name}.db`);
+    const file = path.join('.tmp', `${scratchName()}.db`);
     return {
       label: 'SQLite',
       env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: file },
@@ -67,21 +89,9 @@ const create = async (appDir, name = `two_factor_e2e_${process.pid}_${Date.now()
       },
     };
   }
-  const server = SERVERS[db];
-  await admin(db, [db === 'postgres' ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`]);
-  return {
-    label: server.label,
-    env: {
-      DATABASE_CLIENT: server.client,
-      DATABASE_HOST: server.host,
-      DATABASE_PORT: String(server.port),
-      DATABASE_NAME: name,
-      DATABASE_USERNAME: server.user,
-      DATABASE_PASSWORD: '',
-      DATABASE_SSL: 'false',
-    },
-    drop: () => admin(db, [db === 'postgres' ? `DROP DATABASE IF EXISTS ${name} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${name}`]),
-  };
+  const shared = process.env.E2E_SHARED_DATABASE;
+  const { name, drop } = shared ? { name: shared, drop: async () => {} } : await createScratch(db);
+  return { label: SERVERS[db].label, env: serverEnv(db, name), drop };
 };
 
-module.exports = { kind, reachable, create, SERVERS };
+module.exports = { kind, reachable, createScratch, forBoot, SERVERS };

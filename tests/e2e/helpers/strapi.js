@@ -30,7 +30,7 @@ const secret = () => crypto.randomBytes(32).toString('base64');
  */
 const boot = async (env = {}) => {
   const logs = captureOutput();
-  const db = await database.create(APP_DIR);
+  const db = await database.forBoot(APP_DIR);
   Object.assign(process.env, {
     NODE_ENV: 'test',
     STRAPI_TELEMETRY_DISABLED: 'true',
