@@ -118,3 +118,46 @@ test('a TOTP code used on one process is refused on another', { skip }, async ()
   ]);
   assert.deepEqual([a.status, b.status].sort(), [200, 400], 'exactly one of the two processes accepts it');
 });
+
+test('a process killed during a burst of logins: the others keep serving, no challenge is lost', { skip }, async (t) => {
+  const users = [];
+  for (let i = 0; i < 20; i += 1) users.push(await userWithPhone());
+  const victim = nodes[2];
+  // Kill the victim once it has answered two logins: mid-burst, with more queued.
+  let victimAnswers = 0;
+  let killNow;
+  const twoAnswered = new Promise((resolve) => {
+    killNow = resolve;
+  });
+  const burst = users.map((user, i) => {
+    const onVictim = i % 2 === 0;
+    return (onVictim ? http[2] : http[0])
+      .post('/api/auth/local', { identifier: user.identifier, password: user.password })
+      .then(
+        (res) => {
+          if (onVictim && (victimAnswers += 1) === 2) killNow();
+          return { user, res };
+        },
+        () => ({ user, res: null }),
+      );
+  });
+  await Promise.race([twoAnswered, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  victim.child.kill('SIGKILL');
+  nodes.splice(2, 1); // gone: the cluster's stop() must not wait for it
+  const results = await Promise.all(burst);
+
+  const answered = results.filter(({ res }) => res !== null);
+  t.diagnostic(`answered ${answered.length} of 20; the killed process dropped ${20 - answered.length}`);
+  assert.ok(answered.length >= 12, 'the survivor answered all of its share, the victim some');
+  assert.ok(answered.length < 20, 'the victim died before answering all of its share');
+  for (const { res } of answered) assert.equal(res.status, 401);
+  // Every challenge that reached a client verifies on a surviving process.
+  for (const { user, res } of answered) {
+    const code = await sms.codeFor(user.phoneNumber, 0);
+    const verified = await http[1].post('/api/auth/2fa/verify', { challenge: res.body.error.details.challenge, code });
+    assert.equal(verified.status, 200, JSON.stringify(verified.body));
+  }
+  // And the dead process's users can still sign in through the others.
+  const retry = results.find(({ res }) => res === null);
+  if (retry) assert.equal((await http[0].post('/api/auth/local', { identifier: retry.user.identifier, password: retry.user.password })).status, 401);
+});

@@ -13,6 +13,9 @@ const start = async () => {
   const messages = [];
   const waiters = [];
   let failures = 0;
+  let failStatus = 503;
+  let hangs = 0;
+  const hanging = [];
 
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -29,10 +32,15 @@ const start = async () => {
         res.statusCode = 401;
         return res.end(JSON.stringify({ code: 20003, message: 'Authenticate', status: 401 }));
       }
+      if (hangs > 0) {
+        hangs -= 1;
+        hanging.push(res); // never answered: the provider's timeout must fire
+        return undefined;
+      }
       if (failures > 0) {
         failures -= 1;
-        res.statusCode = 503;
-        return res.end(JSON.stringify({ code: 20503, message: 'Service unavailable', status: 503 }));
+        res.statusCode = failStatus;
+        return res.end(JSON.stringify({ code: 20500, message: 'Internal error', status: failStatus }));
       }
       const form = new URLSearchParams(raw);
       const message = { to: form.get('To'), from: form.get('From'), body: form.get('Body') };
@@ -53,9 +61,14 @@ const start = async () => {
       TWILIO_BASE_URL: `http://127.0.0.1:${server.address().port}`,
     },
     messages,
-    /** The next `n` sends are refused with 503, as during a Twilio outage. */
-    failNext(n) {
+    /** The next `n` sends are refused with `status` (503 by default), as during an outage. */
+    failNext(n, status = 503) {
       failures = n;
+      failStatus = status;
+    },
+    /** The next `n` sends get no answer at all. */
+    hangNext(n) {
+      hangs = n;
     },
     /** The code in the newest SMS to `to` sent after `since` messages; waits up to 5 s. */
     async codeFor(to, since) {
@@ -70,7 +83,10 @@ const start = async () => {
         });
       }
     },
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () => {
+      hanging.splice(0).forEach((res) => res.destroy());
+      return new Promise((resolve) => server.close(resolve));
+    },
   };
 };
 

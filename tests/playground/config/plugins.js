@@ -48,6 +48,7 @@ module.exports = ({ env }) => ({
                 authToken: env('TWILIO_AUTH_TOKEN'),
                 from: env('TWILIO_FROM'),
                 baseUrl: env('TWILIO_BASE_URL', 'https://api.twilio.com'),
+                timeoutMs: env.int('TWILIO_TIMEOUT_MS', 10000),
               },
             }
           : { provider: 'console', options: {} },

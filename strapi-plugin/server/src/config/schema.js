@@ -35,7 +35,8 @@ const providerOptions = {
       accountSid: yup.string().required('sms.options.accountSid is required for twilio'),
       authToken: yup.string().required('sms.options.authToken is required for twilio'),
       from: yup.string().required('sms.options.from is required for twilio'),
-      baseUrl: yup.string().url('sms.options.baseUrl must be a URL').default('https://api.twilio.com'),
+      baseUrl: yup.string().url('sms.options.baseUrl must be a URL'),
+      timeoutMs: int('sms.options.timeoutMs', 100, 60_000),
     })
     .noUnknown(true, 'unknown key in sms.options for twilio: ${unknown}'),
   webhook: yup
@@ -43,6 +44,7 @@ const providerOptions = {
       url: yup.string().url('sms.options.url must be a URL').required('sms.options.url is required for webhook'),
       secret: yup.string().min(32, 'sms.options.secret must be at least 32 characters'),
       headers: yup.object(),
+      timeoutMs: int('sms.options.timeoutMs', 100, 60_000),
     })
     .noUnknown(true, 'unknown key in sms.options for webhook: ${unknown}'),
   custom: yup
