@@ -2,10 +2,10 @@
 
 // Several playground Strapi processes on one scratch PostgreSQL or MariaDB database, as
 // behind a load balancer: same secrets, same database, different ports.
-const { fork } = require('node:child_process');
 const crypto = require('node:crypto');
 const path = require('node:path');
 const database = require('./database');
+const ipc = require('./ipc');
 
 const secret = () => crypto.randomBytes(32).toString('base64');
 
@@ -37,28 +37,9 @@ const start = async (count, env = {}) => {
   return { nodes, stop };
 };
 
-const spawnNode = (sharedDatabase, env) =>
-  new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'serve.js'), [], {
-      env: { ...process.env, E2E_SHARED_DATABASE: sharedDatabase, E2E_BOOT_ENV: JSON.stringify(env) },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    const pending = new Map();
-    let serial = 0;
-    const call = (command, ...args) =>
-      new Promise((ok, fail) => {
-        serial += 1;
-        pending.set(serial, { ok, fail });
-        child.send({ id: serial, command, args });
-      });
-    child.on('message', (message) => {
-      if (message.ready) return resolve({ url: message.ready, call, child });
-      const waiter = pending.get(message.id);
-      pending.delete(message.id);
-      if (message.error) waiter.fail(new Error(message.error));
-      else waiter.ok(message.result);
-    });
-    child.on('exit', (code) => reject(new Error(`a Strapi process exited (${code})`)));
-  });
+const spawnNode = async (sharedDatabase, env) => {
+  const node = await ipc.spawn(path.join(__dirname, 'serve.js'), [], { E2E_SHARED_DATABASE: sharedDatabase, E2E_BOOT_ENV: JSON.stringify(env) });
+  return { url: node.ready, call: node.call, child: node.child };
+};
 
 module.exports = { start };

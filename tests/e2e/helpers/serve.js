@@ -5,6 +5,7 @@
 // parent's fixture requests over IPC. Strapi's own output is the child's stdout.
 const { boot } = require('./strapi');
 const fixtures = require('./fixtures');
+const ipc = require('./ipc');
 
 (async () => {
   const app = await boot(JSON.parse(process.env.E2E_BOOT_ENV || '{}'));
@@ -21,14 +22,7 @@ const fixtures = require('./fixtures');
       return true;
     },
   };
-  process.on('message', async ({ id, command, args }) => {
-    try {
-      process.send({ id, result: (await commands[command](...args)) ?? null });
-    } catch (error) {
-      process.send({ id, error: error.message });
-    }
-  });
-  process.send({ ready: app.url });
+  ipc.serve(commands, app.url);
 })().catch((error) => {
   console.error(error);
   process.exit(1);

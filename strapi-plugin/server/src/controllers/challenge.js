@@ -25,11 +25,12 @@ module.exports = ({ strapi }) => {
   /**
    * Which factor `code` proves for this challenge: the code it sent, or, for a sign-in,
    * any other factor the user enrolled and the role allows (TOTP, a recovery code).
+   * `policy()` is only asked when needed: the common case is the code that was sent.
    */
   const proves = async (row, code, policy, now) => {
     if (isSentCode(row, code)) return row.method;
     if (row.purpose !== 'login') return null;
-    return service('proof').match(row.userId, code, now, { allowTotp: policy.methods.includes('totp') });
+    return service('proof').match(row.userId, code, now, { allowTotp: (await policy()).methods.includes('totp') });
   };
 
   return {
@@ -39,7 +40,7 @@ module.exports = ({ strapi }) => {
       const challenges = service('challenges');
       const row = await open(challenge);
 
-      await service('gate').assertUnlocked(row.userId, now);
+      const account = await service('gate').assertUnlocked(row.userId, now);
 
       // Take an attempt first: a burst of guesses can never pass the maximum.
       if (!(await challenges.reserveAttempt(row.id, now))) {
@@ -47,11 +48,11 @@ module.exports = ({ strapi }) => {
         throw challengeClosed(current ? await challenges.settle(current, now) : 'unknown');
       }
 
-      const user = await strapi.db.query(USER_UID).findOne({ where: { id: row.userId }, populate: ['role'] });
+      const user = await strapi.db.query(USER_UID).findOne({ where: { id: row.userId } });
       if (!user) throw challengeClosed('unknown');
-      const { role, ...plainUser } = user;
-      const policy = await service('gate').policyOf(user);
-      const factor = await proves(row, code, policy, now);
+      let policy;
+      const policyOf = async () => (policy ??= await service('gate').policyOf(user));
+      const factor = await proves(row, code, policyOf, now);
       if (!factor) {
         const after = await challenges.findByToken(challenge);
         service('events').emit('failed', { userId: row.userId, challengeId: row.id, attempts: after.attempts });
@@ -61,18 +62,18 @@ module.exports = ({ strapi }) => {
 
       // Single use: of any number of concurrent correct codes, exactly one consumes.
       if (!(await challenges.consume(row, now))) throw challengeClosed('consumed');
-      await service('accounts').resetFailures(row.userId);
+      if (account?.failures > 0) await service('accounts').resetFailures(row.userId);
       if (user.blocked === true) throw new errors.ApplicationError('Your account has been blocked by an administrator');
       service('events').emit('verified', { userId: row.userId, challengeId: row.id, method: factor });
 
       if (row.purpose === 'enrol') {
         // The e-mailed code proved the mailbox; the challenge now opens enrolment only.
-        return ctx.send({
-          enrolment: { challenge, expiresAt: new Date(row.expiresAt).toISOString(), methods: policy.methods.filter((m) => m !== 'email') },
-        });
+        const methods = (await policyOf()).methods.filter((m) => m !== 'email');
+        return ctx.send({ enrolment: { challenge, expiresAt: new Date(row.expiresAt).toISOString(), methods } });
       }
-      const device = rememberDevice && policy.trustedDeviceDays ? await service('devices').remember(ctx, row.userId, policy.trustedDeviceDays, now) : {};
-      return service('login').respond(ctx, plainUser, device);
+      const days = rememberDevice ? (await policyOf()).trustedDeviceDays : 0;
+      const device = days ? await service('devices').remember(ctx, row.userId, days, now) : {};
+      return service('login').respond(ctx, user, device);
     },
 
     async resend(ctx) {

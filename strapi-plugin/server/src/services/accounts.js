@@ -42,9 +42,12 @@ module.exports = ({ strapi }) => {
       await strapi.db.query(UID).update({ where: { userId }, data });
     },
 
-    /** `{ locked: false }` or `{ locked: true, until }` for this user at `now`. */
-    async lockState(userId, now) {
-      return verdict(await find(userId), now);
+    /**
+     * `{ locked: false }` or `{ locked: true, until }` for this user at `now`. Pass the
+     * row when the caller has just read it, to save a query.
+     */
+    async lockState(userId, now, row) {
+      return verdict(row === undefined ? await find(userId) : row, now);
     },
 
     /** Counts one failure and returns the lock state it leads to. */

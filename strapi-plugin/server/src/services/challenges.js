@@ -38,7 +38,11 @@ module.exports = ({ strapi }) => {
   return {
     freshCode,
 
-    /** Stores a new challenge and returns `{ token, row, code }`; only the token's hash is kept. */
+    /**
+     * Stores a new challenge and returns `{ token, row, code }`; only the token's hash is
+     * kept. A code that is sent counts as sent from now (`lastSentAt`), which a failed
+     * delivery undoes.
+     */
     async create({ userId, purpose = 'login', method, destination = null, now }) {
       await this.purgeExpired(now);
       const token = tf.generateToken();
@@ -56,7 +60,7 @@ module.exports = ({ strapi }) => {
           attempts: 0,
           maxAttempts: settings('code').maxAttempts,
           resends: 0,
-          lastSentAt: null,
+          lastSentAt: method === 'totp' ? null : now,
           consumedAt: null,
           verifiedAt: null,
         },
@@ -161,10 +165,10 @@ module.exports = ({ strapi }) => {
       return state;
     },
 
-    /** Records whether the current code reached the provider: the resend cooldown runs from `sentAt`, or not at all (null). */
-    async markSent(id, sentAt) {
+    /** A send failed: no cooldown runs, so a resend may follow at once. */
+    async markUnsent(id) {
       const { query, col } = db();
-      await query().where(col.id, id).update({ [col.lastSentAt]: sentAt });
+      await query().where(col.id, id).update({ [col.lastSentAt]: null });
     },
 
     /** Deletes challenges long expired; runs at most once a minute per process. */

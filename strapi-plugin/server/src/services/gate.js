@@ -19,10 +19,15 @@ module.exports = ({ strapi }) => {
   return {
     lockedError,
 
-    /** Throws the 429 while consecutive failures keep the user's account locked. */
-    async assertUnlocked(userId, now) {
-      const lock = await service('accounts').lockState(userId, now);
+    /**
+     * Throws the 429 while consecutive failures keep the user's account locked. Returns
+     * the account row it read (null before the first failure or enrolment).
+     */
+    async assertUnlocked(userId, now, row) {
+      const account = row === undefined ? await service('accounts').find(userId) : row;
+      const lock = await service('accounts').lockState(userId, now, account);
       if (lock.locked) throw lockedError(lock.until);
+      return account;
     },
 
     /** The role's policy for this user. */
@@ -75,18 +80,18 @@ module.exports = ({ strapi }) => {
     async deliver({ token, row, user, methods, code }) {
       const now = service('clock').now();
       if (row.method === 'totp') return this.details(token, row, user, methods, now);
+      // The row already counts the code as sent (its cooldown runs); a failure lifts that.
       try {
         await service('delivery').send({ user, method: row.method, to: row.destination, code });
       } catch (error) {
         // A custom provider's message could quote what it was given: never log the code.
         const reason = String(error?.message ?? error).split(code).join('[code]');
         strapi.log.warn(`[two-factor] ${row.method} delivery failed for challenge ${row.id}: ${reason}`);
-        await service('challenges').markSent(row.id, null);
+        await service('challenges').markUnsent(row.id);
         service('events').emit('delivery.failed', { userId: user.id, challengeId: row.id, method: row.method });
         throw deliveryFailed(row.method, this.details(token, { ...row, lastSentAt: null }, user, methods, now));
       }
-      await service('challenges').markSent(row.id, now);
-      return this.details(token, { ...row, lastSentAt: now }, user, methods, now);
+      return this.details(token, row, user, methods, now);
     },
 
     /** Where a code for `method` goes: the verified phone, or the account e-mail. */
@@ -101,7 +106,8 @@ module.exports = ({ strapi }) => {
      */
     async challenge(user, { methods, factors }) {
       const now = service('clock').now();
-      await this.assertUnlocked(user.id, now);
+      // `factors.row` is the account row `due()` just read: no second query.
+      await this.assertUnlocked(user.id, now, factors.row);
       const enrol = methods.length === 0;
       if (enrol && !user.email) throw noMethod();
       const method = enrol ? 'email' : methods[0];
