@@ -304,6 +304,40 @@ test('one TOTP code or one recovery code raced on five challenges signs in exact
   assert.equal(recoveryRace.filter((r) => r.status === 200).length, 1, recoveryRace.map((r) => r.status).join(','));
 });
 
+test('rotating the secret: enrolled users keep working under the previous one, TOTP secrets are sealed again', async () => {
+  const user = await createUser(app.strapi, {});
+  const { secret, confirm } = await enrolTotp(await emailLogin(user));
+  const inFlight = await http.post('/api/auth/local', password(user));
+  const sealedBefore = (await app.strapi.db.query('plugin::two-factor.account').findOne({ where: { userId: user.id } })).totpSecret;
+
+  // What a restart with a new TWO_FACTOR_SECRET and the old one in previousSecrets does.
+  const keys = app.strapi.plugin('two-factor').service('keys');
+  const old = app.strapi.config.get('plugin::two-factor.secret');
+  app.strapi.config.set('plugin::two-factor.secret', require('node:crypto').randomBytes(32).toString('base64'));
+  app.strapi.config.set('plugin::two-factor.previousSecrets', [old]);
+  keys.load();
+  try {
+    nextStep();
+    const code = totpFor(secret);
+    assert.equal((await http.post('/api/auth/2fa/verify', { challenge: inFlight.body.error.details.challenge, code })).status, 200, 'a challenge from before');
+    const sealedAfter = (await app.strapi.db.query('plugin::two-factor.account').findOne({ where: { userId: user.id } })).totpSecret;
+    assert.notEqual(sealedAfter, sealedBefore, 'sealed again under the new secret');
+    const recovery = await http.post('/api/auth/local', password(user));
+    assert.equal((await http.post('/api/auth/2fa/verify', { challenge: recovery.body.error.details.challenge, code: confirm.body.data.recoveryCodes[0] })).status, 200);
+
+    // Once the old secret is dropped, the resealed TOTP secret still opens.
+    app.strapi.config.set('plugin::two-factor.previousSecrets', []);
+    keys.load();
+    nextStep();
+    const login = await http.post('/api/auth/local', password(user));
+    assert.equal((await http.post('/api/auth/2fa/verify', { challenge: login.body.error.details.challenge, code: totpFor(secret) })).status, 200);
+  } finally {
+    app.strapi.config.set('plugin::two-factor.secret', old);
+    app.strapi.config.set('plugin::two-factor.previousSecrets', []);
+    keys.load();
+  }
+});
+
 test('self-service needs a signed-in user and refuses unknown fields', async () => {
   assert.equal((await http.get('/api/auth/2fa/status')).status, 401);
   assert.equal((await http.post('/api/auth/2fa/totp/setup', {}, { token: 'not-a-jwt' })).status, 401);

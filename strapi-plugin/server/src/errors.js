@@ -6,12 +6,8 @@
 // They are http-errors instances, not subclasses of Strapi's UnauthorizedError or
 // ForbiddenError: Strapi's route authorisation middleware catches those two classes from
 // downstream and answers a bare 401/403, dropping the details a client needs (the
-// challenge). http-errors is taken from @strapi/utils itself, because Strapi recognises
-// only instances of its own copy's HttpError class.
-const { createRequire } = require('node:module');
-const { errors } = require('@strapi/utils');
-
-const createHttpError = createRequire(require.resolve('@strapi/utils'))('http-errors');
+// challenge). Both come from the running Strapi's own copies (see strapi-utils.js).
+const { errors, createHttpError } = require('./strapi-utils');
 
 const httpError = (status, name, message, details) => createHttpError(status, message, { name, details });
 

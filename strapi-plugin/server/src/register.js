@@ -3,7 +3,7 @@
 // Puts the second step in front of every users-permissions route that can mint a token.
 // This must run in register(): routes are bound to controller methods before any
 // plugin's bootstrap(), so the same change made there would silently do nothing.
-const { yup, validateYupSchema } = require('@strapi/utils');
+const { yup, validateYupSchema } = require('./strapi-utils');
 const { errors } = require('./errors');
 
 const WRAPPED = Symbol.for('strapi-plugin-two-factor.wrapped');

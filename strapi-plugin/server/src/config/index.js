@@ -10,6 +10,9 @@ module.exports = {
     // Base64 of at least 32 random bytes (`openssl rand -base64 32`). Required in
     // production; in development a random key is made per process when it is missing.
     secret: process.env.TWO_FACTOR_SECRET ?? null,
+    // Secrets rotated out: stored code hashes and sealed TOTP secrets made under them
+    // keep working (TOTP secrets are sealed again under \`secret\` at their next use).
+    previousSecrets: [],
     code: {
       digits: LIMITS.DEFAULT_CODE_DIGITS,
       ttlSeconds: LIMITS.DEFAULT_CODE_TTL_SECONDS,

@@ -2,7 +2,7 @@
 
 // The yup schemas: the plugin config (checked at startup) and one role's policy (also
 // checked when an admin changes it).
-const { yup } = require('@strapi/utils');
+const { yup } = require('../strapi-utils');
 const { LIMITS } = require('two-factor-wasm');
 
 const METHODS = ['totp', 'sms', 'email'];
@@ -59,6 +59,7 @@ const providerOptions = {
 const schema = yup
   .object({
     secret: yup.string().nullable(),
+    previousSecrets: yup.array(yup.string().required('previousSecrets must hold base64 strings')),
     code: yup
       .object({
         digits: int('code.digits', LIMITS.MIN_CODE_DIGITS, LIMITS.MAX_CODE_DIGITS),

@@ -4,7 +4,7 @@
 // 'plugin::two-factor.body', config: { schema } }`): exactly the fields the route takes,
 // as strings of sane size. Anything else is a 400 before any work, and before the rate
 // limiter, whose key would otherwise include a client-chosen `email` field.
-const { yup, validateYupSchema } = require('@strapi/utils');
+const { yup, validateYupSchema } = require('../strapi-utils');
 const { METHODS } = require('../config/schema');
 
 const challenge = yup

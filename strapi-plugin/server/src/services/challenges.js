@@ -80,7 +80,9 @@ module.exports = ({ strapi }) => {
 
     /** Whether `code` is the code this challenge stored (constant-time comparison). */
     matches(row, code) {
-      return /^\d{6,10}$/.test(code) && tf.verifyCode(code, row.codeHash, strapi.plugin('two-factor').service('keys').codeKey(), Buffer.from(row.codeSalt, 'hex'));
+      if (!/^\d{6,10}$/.test(code)) return false;
+      const salt = Buffer.from(row.codeSalt, 'hex');
+      return strapi.plugin('two-factor').service('keys').codeKeys().some((key) => tf.verifyCode(code, row.codeHash, key, salt));
     },
 
     /**

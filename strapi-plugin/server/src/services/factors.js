@@ -16,7 +16,7 @@ module.exports = ({ strapi }) => {
   const config = (key) => strapi.config.get(`plugin::two-factor.${key}`);
   const issuer = () => config('totp').issuer || config('appName');
 
-  const open = (sealed, userId) => tf.openSecret(sealed, service('keys').sealKey(), sealedFor(userId));
+  const open = (sealed, userId) => service('keys').open(sealed, sealedFor(userId));
 
   return {
     /** What the user has enrolled (an absent row means nothing). */
@@ -59,7 +59,7 @@ module.exports = ({ strapi }) => {
     async confirmTotp(userId, code, now) {
       const row = await service('accounts').find(userId);
       if (!row?.totpPending || !/^\d{6}$/.test(code)) return false;
-      const step = tf.verifyTotp(code, open(row.totpPending, userId), { time: Math.floor(now / 1000), window: config('totp').window });
+      const step = tf.verifyTotp(code, open(row.totpPending, userId).plaintext, { time: Math.floor(now / 1000), window: config('totp').window });
       if (step === null) return false;
       // Conditional on the same pending value: two confirms cannot both activate.
       const { query, col } = table(strapi, UID);
@@ -79,17 +79,21 @@ module.exports = ({ strapi }) => {
       const row = await service('accounts').find(userId);
       if (!row?.totpEnabledAt || !/^\d{6}$/.test(code)) return false;
       const lastStep = num(row.totpLastStep);
-      const step = tf.verifyTotp(code, open(row.totpSecret, userId), {
+      const { plaintext, stale } = open(row.totpSecret, userId);
+      const step = tf.verifyTotp(code, plaintext, {
         time: Math.floor(now / 1000),
         window: config('totp').window,
         afterStep: lastStep,
       });
+      // Sealed under a previous secret: seal it again under the current one on the way.
+      const resealed = stale ? { [table(strapi, UID).col.totpSecret]: tf.sealSecret(plaintext, service('keys').sealKey(), sealedFor(userId)) } : {};
+      plaintext.fill(0);
       if (step === null) return false;
       const { query, col } = table(strapi, UID);
       const updated = await query()
         .where(col.userId, userId)
         .where((q) => q.whereNull(col.totpLastStep).orWhere(col.totpLastStep, '<', step))
-        .update({ [col.totpLastStep]: step });
+        .update({ [col.totpLastStep]: step, ...resealed });
       return updated === 1;
     },
 

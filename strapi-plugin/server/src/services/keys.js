@@ -3,7 +3,8 @@
 // The server keys, derived from one configured secret with HKDF-SHA-256 so that each use
 // (code hashing now, sealing later) has its own key and none is the session JWT secret.
 const { hkdfSync, randomBytes } = require('node:crypto');
-const { LIMITS } = require('two-factor-wasm');
+const tf = require('two-factor-wasm');
+const { LIMITS } = tf;
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
@@ -24,11 +25,22 @@ const decodeSecret = (secret) => {
 const derive = (master, label) => new Uint8Array(hkdfSync('sha256', master, Buffer.alloc(0), `strapi-plugin-two-factor ${label}`, 32));
 
 module.exports = ({ strapi }) => {
-  let codeKey = null;
-  let sealKey = null;
+  // [current, ...previous]: each `{ code, seal }`. New hashes and seals use the current
+  // keys; stored ones made under a previous secret still verify and open, so a secret
+  // can be rotated without locking enrolled users out.
+  let sets = null;
+  const keySet = (master) => {
+    const set = { code: derive(master, 'code hash v1'), seal: derive(master, 'seal v1') };
+    master.fill(0);
+    return set;
+  };
+  const loaded = () => {
+    if (!sets) throw new Error('strapi-plugin-two-factor: keys used before bootstrap');
+    return sets;
+  };
 
   return {
-    /** Reads the secret once at startup; throws (and so stops Strapi) when it is unusable. */
+    /** Reads the secrets once at startup; throws (and so stops Strapi) when one is unusable. */
     load() {
       const secret = strapi.config.get('plugin::two-factor.secret');
       let master;
@@ -44,19 +56,30 @@ module.exports = ({ strapi }) => {
         strapi.log.warn('[two-factor] No TWO_FACTOR_SECRET set: using a random key for this process (development only).');
         master = randomBytes(32);
       }
-      codeKey = derive(master, 'code hash v1');
-      sealKey = derive(master, 'seal v1');
-      master.fill(0);
+      const previous = strapi.config.get('plugin::two-factor.previousSecrets') ?? [];
+      sets = [keySet(master), ...previous.map((old) => keySet(decodeSecret(old)))];
     },
-    /** The HMAC key for one-time and recovery codes, and trusted-device tokens. */
-    codeKey() {
-      if (!codeKey) throw new Error('strapi-plugin-two-factor: keys used before bootstrap');
-      return codeKey;
-    },
-    /** The XChaCha20-Poly1305 key that seals TOTP secrets. */
-    sealKey() {
-      if (!sealKey) throw new Error('strapi-plugin-two-factor: keys used before bootstrap');
-      return sealKey;
+    /** The HMAC key for new one-time and recovery codes. */
+    codeKey: () => loaded()[0].code,
+    /** Every HMAC key a stored code hash may have been made with, current first. */
+    codeKeys: () => loaded().map((set) => set.code),
+    /** The XChaCha20-Poly1305 key for new seals. */
+    sealKey: () => loaded()[0].seal,
+    /**
+     * Opens a sealed value with the current key or a previous one: `{ plaintext, stale }`,
+     * where `stale` says it should be sealed again with the current key.
+     */
+    open(sealed, associatedData) {
+      let failure;
+      for (const [index, set] of loaded().entries()) {
+        try {
+          return { plaintext: tf.openSecret(sealed, set.seal, associatedData), stale: index > 0 };
+        } catch (error) {
+          if (error.code !== 'UNSEAL_FAILED') throw error;
+          failure = error;
+        }
+      }
+      throw failure;
     },
   };
 };

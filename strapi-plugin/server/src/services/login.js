@@ -3,7 +3,7 @@
 // The stock users-permissions login response, reproduced because its helper is private:
 // `{ jwt, user }` in legacy-support mode; in refresh mode an access token plus a refresh
 // token, either in the body or in the httpOnly `strapi_up_refresh` cookie.
-const { buildSessionMetadata } = require('@strapi/utils');
+const { buildSessionMetadata } = require('../strapi-utils');
 const { errors } = require('../errors');
 
 const USER_UID = 'plugin::users-permissions.user';

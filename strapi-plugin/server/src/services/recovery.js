@@ -33,7 +33,8 @@ module.exports = ({ strapi }) => {
     async use(userId, code, now) {
       if (tf.normalizeRecoveryCode(code) === null) return false;
       const unused = await strapi.db.query(UID).findMany({ where: { userId, usedAt: null } });
-      const match = unused.find((row) => tf.verifyRecoveryCode(code, row.codeHash, key(), Buffer.from(row.codeSalt, 'hex')));
+      const keys = strapi.plugin('two-factor').service('keys').codeKeys();
+      const match = unused.find((row) => keys.some((k) => tf.verifyRecoveryCode(code, row.codeHash, k, Buffer.from(row.codeSalt, 'hex'))));
       if (!match) return false;
       const { query, col } = table(strapi, UID);
       return (await query().where(col.id, match.id).whereNull(col.usedAt).update({ [col.usedAt]: now })) === 1;
