@@ -8,7 +8,6 @@
 // step 2 (verify, correct codes), and GET /api/users/me as a cheap reference. Servers
 // run on CPU 1, autocannon on CPU 0; each server reports its own CPU time.
 const { spawnSync } = require('node:child_process');
-const crypto = require('node:crypto');
 const path = require('node:path');
 const autocannon = require('autocannon');
 const ipc = require('../e2e/helpers/ipc');
@@ -56,8 +55,7 @@ const run = async (server, { path: route, method = 'POST', body, headers = {}, e
 
 const measure = async (db, mode) => {
   const sms = await twilio.start();
-  const secret = () => crypto.randomBytes(32).toString('base64');
-  const env = { ...sms.env, TWO_FACTOR_SECRET: secret(), UP_JWT_MANAGEMENT: mode, UP_SESSIONS_HTTPONLY: 'false' };
+  const env = { ...sms.env, UP_JWT_MANAGEMENT: mode, UP_SESSIONS_HTTPONLY: 'false' };
   const stock = await startServer('stock', db, env);
   const plugin = await startServer('plugin', db, env);
   try {

@@ -2,26 +2,16 @@
 
 // Several playground Strapi processes on one scratch PostgreSQL or MariaDB database, as
 // behind a load balancer: same secrets, same database, different ports.
-const crypto = require('node:crypto');
 const path = require('node:path');
 const database = require('./database');
 const ipc = require('./ipc');
-
-const secret = () => crypto.randomBytes(32).toString('base64');
+const { appSecrets } = require('./strapi');
 
 /** Starts `count` processes one after another; returns `{ nodes, stop }`. */
 const start = async (count, env = {}) => {
   const scratch = await database.createScratch();
-  const shared = {
-    APP_KEYS: `${secret()},${secret()}`,
-    API_TOKEN_SALT: secret(),
-    ADMIN_JWT_SECRET: secret(),
-    JWT_SECRET: secret(),
-    TRANSFER_TOKEN_SALT: secret(),
-    ENCRYPTION_KEY: secret(),
-    TWO_FACTOR_SECRET: secret(),
-    ...env,
-  };
+  // One set of secrets for all: tokens made by one process must verify on another.
+  const shared = { ...appSecrets(), ...env };
   const nodes = [];
   const stop = async () => {
     await Promise.all(nodes.map((node) => node.call('stop').catch(() => node.child.kill('SIGKILL'))));

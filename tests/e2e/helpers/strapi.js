@@ -24,6 +24,17 @@ const captureOutput = () => {
 
 const secret = () => crypto.randomBytes(32).toString('base64');
 
+/** Fresh random values for every secret the playground reads from the environment. */
+const appSecrets = () => ({
+  APP_KEYS: `${secret()},${secret()}`,
+  API_TOKEN_SALT: secret(),
+  ADMIN_JWT_SECRET: secret(),
+  JWT_SECRET: secret(),
+  TRANSFER_TOKEN_SALT: secret(),
+  ENCRYPTION_KEY: secret(),
+  TWO_FACTOR_SECRET: secret(),
+});
+
 /**
  * Starts Strapi with the given extra environment. Returns `{ strapi, url, logs, stop }`.
  * `logs()` is all output since the boot began.
@@ -34,13 +45,7 @@ const boot = async (env = {}) => {
   Object.assign(process.env, {
     NODE_ENV: 'test',
     STRAPI_TELEMETRY_DISABLED: 'true',
-    APP_KEYS: `${secret()},${secret()}`,
-    API_TOKEN_SALT: secret(),
-    ADMIN_JWT_SECRET: secret(),
-    JWT_SECRET: secret(),
-    TRANSFER_TOKEN_SALT: secret(),
-    ENCRYPTION_KEY: secret(),
-    TWO_FACTOR_SECRET: secret(),
+    ...appSecrets(),
     ...db.env,
     UP_RATELIMIT: 'false',
     ...env,
@@ -72,4 +77,4 @@ const boot = async (env = {}) => {
   return { strapi, url: `http://127.0.0.1:${port}`, logs, stop, database: db.label };
 };
 
-module.exports = { boot, APP_DIR };
+module.exports = { boot, appSecrets, APP_DIR };
