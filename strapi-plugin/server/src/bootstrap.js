@@ -11,7 +11,7 @@ const TOKENLESS_ACTIONS = ['connect', 'forgotPassword', 'sendEmailConfirmation',
 const ACTIONS = [
   { uid: 'settings.read', displayName: 'Read the two-factor policy', subCategory: 'settings' },
   { uid: 'settings.update', displayName: 'Change the two-factor policy', subCategory: 'settings' },
-  { uid: 'users.unlock', displayName: 'Unlock a user after failed codes', subCategory: 'users' },
+  { uid: 'users.manage', displayName: "See and reset users' second factors, unlock users", subCategory: 'users' },
 ].map((action) => ({ ...action, section: 'plugins', pluginName: 'two-factor' }));
 
 /** Throws, naming the route, if any users-permissions route could mint a token ungated. */

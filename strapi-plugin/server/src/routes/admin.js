@@ -1,5 +1,6 @@
 'use strict';
 
+// Admin routes, under /two-factor/..., each behind the admin JWT and one RBAC action.
 const can = (action) => ({
   policies: ['admin::isAuthenticatedAdmin', { name: 'admin::hasPermissions', config: { actions: [`plugin::two-factor.${action}`] } }],
 });
@@ -9,6 +10,9 @@ module.exports = {
   routes: [
     { method: 'GET', path: '/policies', handler: 'admin.getPolicies', config: can('settings.read') },
     { method: 'PUT', path: '/policies', handler: 'admin.updatePolicies', config: can('settings.update') },
-    { method: 'POST', path: '/users/:id/unlock', handler: 'admin.unlockUser', config: can('users.unlock') },
+    { method: 'GET', path: '/users/:id', handler: 'admin.getUser', config: can('users.manage') },
+    { method: 'POST', path: '/users/:id/unlock', handler: 'admin.unlockUser', config: can('users.manage') },
+    { method: 'POST', path: '/users/:id/reset', handler: 'admin.resetUser', config: can('users.manage') },
+    { method: 'DELETE', path: '/users/:id/devices', handler: 'admin.revokeDevices', config: can('users.manage') },
   ],
 };

@@ -73,6 +73,14 @@ module.exports = ({ strapi }) => {
       return normalize(await strapi.db.query(UID).findOne({ where: { userId, purpose }, orderBy: { id: 'desc' } }));
     },
 
+    /** When the user last completed a sign-in challenge (unix ms), or null. */
+    async lastVerifiedAt(userId) {
+      const row = await strapi.db
+        .query(UID)
+        .findOne({ where: { userId, purpose: 'login', consumedAt: { $notNull: true } }, orderBy: { consumedAt: 'desc' }, select: ['consumedAt'] });
+      return row ? Number(row.consumedAt) : null;
+    },
+
     /** The challenge a client token names, or null. Looked up by its hash (indexed). */
     async findByToken(token) {
       return normalize(await strapi.db.query(UID).findOne({ where: { tokenHash: tf.hashToken(token) } }));
