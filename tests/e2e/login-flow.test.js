@@ -161,6 +161,7 @@ test('malformed verify bodies are refused before any work', async () => {
     const res = await http.post('/api/auth/2fa/verify', body);
     assert.equal(res.status, 400, JSON.stringify(body));
     assert.equal(res.body.error.name, 'ValidationError');
+    assert.doesNotMatch(JSON.stringify(res.body), /123456/, 'the error never echoes the code');
   }
 });
 

@@ -25,6 +25,7 @@ test('the config validator names the bad setting', () => {
     [{ roles: { editor: { enforcement: 'required', methods: [] } } }, /methods must list at least one method/],
     [{ messages: { sms: 'no placeholder here' } }, /messages\.sms must contain \{code\}/],
     [{ codeDigits: 6 }, /unknown key in the two-factor config: codeDigits/],
+    [{ sms: { provider: 'twilio', options: { accountSid: 'AC1', authToken: 987654321, from: '+1' } } }, /^(?!.*987654321).*authToken must be a string/],
   ];
   for (const [patch, message] of cases) {
     const candidate = validConfig();

@@ -3,7 +3,8 @@
 // Puts the second step in front of every users-permissions route that can mint a token.
 // This must run in register(): routes are bound to controller methods before any
 // plugin's bootstrap(), so the same change made there would silently do nothing.
-const { yup, validateYupSchema } = require('./strapi-utils');
+const { yup } = require('./strapi-utils');
+const validate = require('./validate');
 const { errors } = require('./errors');
 
 const WRAPPED = Symbol.for('strapi-plugin-two-factor.wrapped');
@@ -13,8 +14,9 @@ const USER_UID = 'plugin::users-permissions.user';
 const TOKEN_ACTIONS = ['callback', 'register', 'resetPassword', 'changePassword', 'emailConfirmation'];
 const PASSWORD_ACTIONS = ['resetPassword', 'changePassword'];
 
-// The stock login body schema, so that bad input gets the stock messages.
-const validateCallbackBody = validateYupSchema(
+// The stock login body schema, so that bad input gets the stock messages (without the
+// stock answer's echo of the values, which can include the password).
+const validateCallbackBody = validate(
   yup.object({ identifier: yup.string().required(), password: yup.string().required() }),
 );
 

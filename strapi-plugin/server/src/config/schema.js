@@ -9,6 +9,10 @@ const METHODS = ['totp', 'sms', 'email'];
 const ENFORCEMENTS = ['off', 'optional', 'required'];
 const SMS_PROVIDERS = ['console', 'twilio', 'webhook', 'custom'];
 
+// yup's default type message quotes the value: a secret of the wrong type would be
+// printed in the startup error. These name the setting only.
+const secretString = (path) => yup.string().typeError(`${path} must be a string`);
+
 const int = (path, min, max) =>
   yup
     .number()
@@ -32,8 +36,8 @@ const providerOptions = {
   console: yup.object({}).noUnknown(true, 'sms.options: the console provider takes no options (${unknown})'),
   twilio: yup
     .object({
-      accountSid: yup.string().required('sms.options.accountSid is required for twilio'),
-      authToken: yup.string().required('sms.options.authToken is required for twilio'),
+      accountSid: secretString('sms.options.accountSid').required('sms.options.accountSid is required for twilio'),
+      authToken: secretString('sms.options.authToken').required('sms.options.authToken is required for twilio'),
       from: yup.string().required('sms.options.from is required for twilio'),
       baseUrl: yup.string().url('sms.options.baseUrl must be a URL'),
       timeoutMs: int('sms.options.timeoutMs', 100, 60_000),
@@ -42,7 +46,7 @@ const providerOptions = {
   webhook: yup
     .object({
       url: yup.string().url('sms.options.url must be a URL').required('sms.options.url is required for webhook'),
-      secret: yup.string().min(32, 'sms.options.secret must be at least 32 characters'),
+      secret: secretString('sms.options.secret').min(32, 'sms.options.secret must be at least 32 characters'),
       headers: yup.object(),
       timeoutMs: int('sms.options.timeoutMs', 100, 60_000),
     })
@@ -58,8 +62,8 @@ const providerOptions = {
 
 const schema = yup
   .object({
-    secret: yup.string().nullable(),
-    previousSecrets: yup.array(yup.string().required('previousSecrets must hold base64 strings')),
+    secret: secretString('secret').nullable(),
+    previousSecrets: yup.array(secretString('previousSecrets[]').required('previousSecrets must hold base64 strings')),
     code: yup
       .object({
         digits: int('code.digits', LIMITS.MIN_CODE_DIGITS, LIMITS.MAX_CODE_DIGITS),
