@@ -4,6 +4,7 @@
 // e-mailed code was verified): status, authenticator app, phone, recovery codes, trusted
 // devices, step-up codes and turning 2FA off. Bodies were checked by the `body`
 // middleware; nothing from the client reaches the database unchecked.
+const tf = require('two-factor-wasm');
 const { errors, forbidden } = require('../errors');
 const mask = require('../mask');
 
@@ -46,9 +47,11 @@ module.exports = ({ strapi }) => {
     const now = service('clock').now();
     const challenges = service('challenges');
     const previous = await challenges.latest(user.id, purpose);
-    const cooldownMs = strapi.config.get('plugin::two-factor.resend').cooldownSeconds * 1000;
-    if (previous?.lastSentAt && previous.lastSentAt + cooldownMs > now) {
-      throw new errors.RateLimitError('Wait before asking for another code.', { retryAt: iso(previous.lastSentAt + cooldownMs) });
+    // Only the cooldown applies here (each code is a new challenge, so there is no cap).
+    const { cooldownSeconds } = strapi.config.get('plugin::two-factor.resend');
+    const verdict = tf.resendVerdict({ now, lastSentAt: previous?.lastSentAt ?? 0, resends: 0, cooldownSeconds });
+    if (!verdict.allowed) {
+      throw new errors.RateLimitError('Wait before asking for another code.', { retryAt: iso(verdict.retryAt) });
     }
     const { token, row, code } = await challenges.create({ userId: user.id, purpose, method, destination, now });
     const { challenge, ...details } = await service('gate').deliver({ token, row, user, methods: [method], code });

@@ -5,8 +5,9 @@
 const { lockoutVerdict } = require('two-factor-wasm');
 const table = require('../db');
 
+const { num } = table;
+
 const UID = 'plugin::two-factor.account';
-const num = (value) => (value === null || value === undefined ? null : Number(value));
 
 module.exports = ({ strapi }) => {
   const db = () => table(strapi, UID);

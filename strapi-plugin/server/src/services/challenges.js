@@ -6,12 +6,13 @@
 const tf = require('two-factor-wasm');
 const table = require('../db');
 
+const { num } = table;
+
 const UID = 'plugin::two-factor.challenge';
 // Expired rows are kept this long so a late verify still gets "expired", then purged.
 const PURGE_GRACE_MS = 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60 * 1000;
 
-const num = (value) => (value === null || value === undefined ? null : Number(value));
 
 /** A challenge row with numbers as numbers (bigint columns arrive as strings on some databases). */
 const normalize = (row) =>

@@ -4,7 +4,6 @@
 // e-mail plugin, so whatever e-mail provider the project uses works). Messages are
 // templates with {code}, {appName} and {minutes}.
 const createSmsProvider = require('./sms');
-const mask = require('../mask');
 
 const fill = (template, values) => template.replace(/\{(code|appName|minutes)\}/g, (_, key) => values[key]);
 
@@ -13,8 +12,6 @@ module.exports = ({ strapi }) => {
   let sms = null;
 
   return {
-    mask,
-
     /** Builds the SMS provider once at startup, so a bad one stops Strapi early. */
     load() {
       const { provider, options } = config('sms');

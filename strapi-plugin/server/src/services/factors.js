@@ -6,8 +6,9 @@
 const tf = require('two-factor-wasm');
 const table = require('../db');
 
+const { num } = table;
+
 const UID = 'plugin::two-factor.account';
-const num = (value) => (value === null || value === undefined ? null : Number(value));
 // Sealed secrets are bound to their user: a value copied to another row does not open.
 const sealedFor = (userId) => `two-factor totp user:${userId}`;
 
@@ -79,6 +80,7 @@ module.exports = ({ strapi }) => {
       const row = await service('accounts').find(userId);
       if (!row?.totpEnabledAt || !/^\d{6}$/.test(code)) return false;
       const lastStep = num(row.totpLastStep);
+      const { query, col } = table(strapi, UID);
       const { plaintext, stale } = open(row.totpSecret, userId);
       const step = tf.verifyTotp(code, plaintext, {
         time: Math.floor(now / 1000),
@@ -86,10 +88,9 @@ module.exports = ({ strapi }) => {
         afterStep: lastStep,
       });
       // Sealed under a previous secret: seal it again under the current one on the way.
-      const resealed = stale ? { [table(strapi, UID).col.totpSecret]: tf.sealSecret(plaintext, service('keys').sealKey(), sealedFor(userId)) } : {};
+      const resealed = stale ? { [col.totpSecret]: tf.sealSecret(plaintext, service('keys').sealKey(), sealedFor(userId)) } : {};
       plaintext.fill(0);
       if (step === null) return false;
-      const { query, col } = table(strapi, UID);
       const updated = await query()
         .where(col.userId, userId)
         .where((q) => q.whereNull(col.totpLastStep).orWhere(col.totpLastStep, '<', step))

@@ -3,6 +3,7 @@
 // Decides whether a user who proved the password still owes a second step, and starts
 // that step: a challenge row, a code on its way, and the 401 that tells the client.
 const { twoFactorRequired, noMethod, deliveryFailed, errors } = require('../errors');
+const mask = require('../mask');
 
 const iso = (ms) => new Date(ms).toISOString();
 
@@ -68,7 +69,7 @@ module.exports = ({ strapi }) => {
         methods,
         expiresAt: iso(row.expiresAt),
         ...(sent ? { resendAvailableAt: iso(row.lastSentAt === null ? now : row.lastSentAt + cooldownMs) } : {}),
-        ...(sent ? { destination: service('delivery').mask(row.method, row.destination) } : {}),
+        ...(sent ? { destination: mask(row.method, row.destination) } : {}),
         ...(row.purpose === 'enrol' ? { enrolmentRequired: true } : {}),
       };
     },
