@@ -49,15 +49,6 @@ const totpFor = (secret, offsetMs = 0) =>
   new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: nowMs() + offsetMs });
 
 const password = (user) => ({ identifier: user.identifier, password: user.password });
-const mailFor = async (to, since, pattern) => {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const found = mail.mails.slice(since).find((m) => m.to.includes(to) && pattern.test(m.raw.replace(/=\r?\n/g, '')));
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no mail to ${to} matching ${pattern}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 /** First login of a user with nothing enrolled: the e-mail fallback, then a session. */
 const emailLogin = async (user) => {
@@ -104,7 +95,7 @@ test('a required user goes from the e-mail fallback to a TOTP login with recover
   assert.match(qrSvg, /^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.equal(confirm.body.data.enabled, true);
   assert.equal(confirm.body.data.recoveryCodes.length, 10);
-  await mailFor(user.email, mailed, /An authenticator app was added/);
+  await mail.mailTo(user.email, mailed, /An authenticator app was added/);
 
   const status = await http.get('/api/auth/2fa/status', { token: jwt });
   assert.equal(status.body.data.enabled, true);
@@ -169,7 +160,7 @@ test('a recovery code works once; a new set needs a live code and kills the old 
   assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
   assert.equal(fresh.body.data.recoveryCodes.length, 10);
   secrets.push(...fresh.body.data.recoveryCodes);
-  await mailFor(user.email, mailed, /New recovery codes were generated/);
+  await mail.mailTo(user.email, mailed, /New recovery codes were generated/);
   assert.equal((await http.post('/api/auth/2fa/verify', { challenge: await login(), code: second })).status, 400, 'the old set is dead');
   assert.equal((await http.post('/api/auth/2fa/verify', { challenge: await login(), code: fresh.body.data.recoveryCodes[0] })).status, 200);
 });
@@ -260,7 +251,7 @@ test('turning 2FA off: needs a live code, and is refused while the role requires
   const mailed = mail.mails.length;
   const off = await http.post('/api/auth/2fa/disable', { code: totpFor(memberSecret) }, { token: open.body.jwt });
   assert.equal(off.status, 200, JSON.stringify(off.body));
-  await mailFor(member.email, mailed, /Two-factor authentication was turned off/);
+  await mail.mailTo(member.email, mailed, /Two-factor authentication was turned off/);
   assert.equal((await http.post('/api/auth/local', password(member))).status, 200, 'back to one step');
 });
 

@@ -13,6 +13,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const smtp = require('../e2e/helpers/smtp');
+const poll = require('../e2e/helpers/poll');
 
 const ROOT = path.resolve(__dirname, '../..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'two-factor-pack-'));
@@ -82,11 +83,11 @@ let output = '';
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     strapi.stdout.on('data', (chunk) => (output += chunk));
-    const deadline = Date.now() + 120_000;
-    while (!output.includes('Strapi started successfully')) {
-      if (strapi.exitCode !== null || Date.now() > deadline) throw new Error(`Strapi did not start:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    const started = () => {
+      if (strapi.exitCode !== null) throw new Error(`Strapi exited:\n${output}`);
+      return output.includes('Strapi started successfully');
+    };
+    await poll(started, 'Strapi did not start within 120 s', { withinMs: 120_000, everyMs: 250 });
     expect(/\[two-factor\] second step active/.test(output), 'the plugin loaded and gated the token routes');
 
     step('the two-step login with curl');

@@ -3,6 +3,7 @@
 // A real SMTP server on 127.0.0.1 (the smtp-server package) that keeps what it receives,
 // so e-mail codes are read from the message Strapi's nodemailer provider really sent.
 const { SMTPServer } = require('smtp-server');
+const poll = require('./poll');
 
 const start = async () => {
   const mails = [];
@@ -23,15 +24,22 @@ const start = async () => {
   return {
     env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(server.server.address().port), SMTP_IGNORE_TLS: 'true' },
     mails,
+    /**
+     * The newest mail to `to` after `since` mails whose text (quoted-printable line breaks
+     * undone) matches `pattern`; waits up to 5 s. Returns `{ to, raw, text }`.
+     */
+    mailTo(to, since, pattern = /./) {
+      const find = () =>
+        mails
+          .slice(since)
+          .map((m) => ({ ...m, text: m.raw.replace(/=\r?\n/g, '') }))
+          .filter((m) => m.to.includes(to) && pattern.test(m.text))
+          .pop();
+      return poll(find, `no mail to ${to} matching ${pattern}`);
+    },
     /** The code in the newest mail to `to` after `since` mails; waits up to 5 s. */
     async codeFor(to, since) {
-      const deadline = Date.now() + 5000;
-      for (;;) {
-        const found = mails.slice(since).filter((m) => m.to.includes(to)).pop();
-        if (found) return found.raw.match(/code is (\d{6,10})/)[1];
-        if (Date.now() > deadline) throw new Error(`no mail to ${to}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      return (await this.mailTo(to, since, /code is \d{6,10}/)).text.match(/code is (\d{6,10})/)[1];
     },
     close: () => new Promise((resolve) => server.close(resolve)),
   };

@@ -4,6 +4,7 @@
 // form body, answering as Twilio does. Tests read the SMS the provider really received,
 // and can make it fail to see how the plugin copes.
 const http = require('node:http');
+const poll = require('./poll');
 
 const ACCOUNT_SID = 'AC00000000000000000000000000000001';
 const AUTH_TOKEN = 'loopback-auth-token';
@@ -11,7 +12,6 @@ const FROM = '+15550000000';
 
 const start = async () => {
   const messages = [];
-  const waiters = [];
   let failures = 0;
   let failStatus = 503;
   let hangs = 0;
@@ -45,7 +45,6 @@ const start = async () => {
       const form = new URLSearchParams(raw);
       const message = { to: form.get('To'), from: form.get('From'), body: form.get('Body') };
       messages.push(message);
-      waiters.splice(0).forEach((wake) => wake());
       res.statusCode = 201;
       res.end(JSON.stringify({ sid: `SM${messages.length}`, status: 'queued', to: message.to, from: message.from }));
     });
@@ -72,16 +71,8 @@ const start = async () => {
     },
     /** The code in the newest SMS to `to` sent after `since` messages; waits up to 5 s. */
     async codeFor(to, since) {
-      const deadline = Date.now() + 5000;
-      for (;;) {
-        const found = messages.slice(since).filter((m) => m.to === to).pop();
-        if (found) return found.body.match(/\b(\d{6,10})\b/)[1];
-        if (Date.now() > deadline) throw new Error(`no SMS to ${to}`);
-        await new Promise((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 200);
-        });
-      }
+      const found = await poll(() => messages.slice(since).filter((m) => m.to === to).pop(), `no SMS to ${to}`);
+      return found.body.match(/\b(\d{6,10})\b/)[1];
     },
     close: () => {
       hanging.splice(0).forEach((res) => res.destroy());
