@@ -31,7 +31,7 @@ test.before(async () => {
     member: { enforcement: 'optional', methods: ['totp', 'sms', 'email'] },
     totponly: { enforcement: 'required', methods: ['totp'] },
   };
-  assert.equal((await http.put('/two-factor/policies', { roles: policies }, { token })).status, 200);
+  assert.equal((await http.put('/two-factor/settings', { roles: policies }, { token })).status, 200);
 });
 test.after(async () => {
   await app?.stop();

@@ -32,12 +32,10 @@ const noMethod = () =>
 const forbidden = (message) => httpError(403, 'ForbiddenError', message, {});
 
 /** 503: the code could not be delivered; the challenge stays usable and is in `details`. */
-const deliveryFailed = (method, details) =>
-  httpError(
-    503,
-    'DeliveryFailedError',
-    `The ${method === 'sms' ? 'SMS' : 'e-mail'} provider could not deliver the code. Try resending it.`,
-    details,
-  );
+const deliveryFailed = (
+  method,
+  details,
+  message = `The ${method === 'sms' ? 'SMS' : 'e-mail'} provider could not deliver the code. Try resending it.`,
+) => httpError(503, 'DeliveryFailedError', message, details);
 
 module.exports = { twoFactorRequired, challengeClosed, noMethod, forbidden, deliveryFailed, errors };

@@ -47,6 +47,17 @@ const adminToken = async (http) => {
   return res.body.data.token;
 };
 
+/**
+ * An active admin with one of Strapi's built-in admin roles (`strapi-editor`,
+ * `strapi-author`, `strapi-super-admin`); returns `{ email, password }`.
+ */
+const createAdmin = async (strapi, { email, roleCode }) => {
+  const role = await strapi.db.query('admin::role').findOne({ where: { code: roleCode } });
+  const password = 'Other-Admin-Password-1';
+  await strapi.service('admin::user').create({ email, firstname: 'Other', lastname: 'Admin', password, isActive: true, roles: [role.id] });
+  return { email, password };
+};
+
 /** Moves the plugin's clock (the one place it reads the time) by `ms`; returns a reset. */
 const shiftClock = (strapi, ms) => {
   const clock = strapi.plugin('two-factor').service('clock');
@@ -57,4 +68,4 @@ const shiftClock = (strapi, ms) => {
   };
 };
 
-module.exports = { PASSWORD, ensureRole, createUser, adminToken, shiftClock };
+module.exports = { PASSWORD, ensureRole, createUser, adminToken, createAdmin, shiftClock };

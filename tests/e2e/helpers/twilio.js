@@ -81,4 +81,4 @@ const start = async () => {
   };
 };
 
-module.exports = { start, FROM };
+module.exports = { start, FROM, ACCOUNT_SID, AUTH_TOKEN };

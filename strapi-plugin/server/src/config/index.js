@@ -46,6 +46,9 @@ module.exports = {
       emailText: 'Your {appName} sign-in code is {code}.\n\nIt expires in {minutes} minutes. If you did not try to sign in, change your password.',
       notificationSubject: 'Your {appName} sign-in security changed',
       notificationText: '{event}\n\nIf this was not you, reset your password and contact an administrator.',
+      // The admin panel's "send a test message" (SMS body, or e-mail subject and text).
+      testSubject: '{appName}: a test of sign-in codes',
+      test: 'This is a test message from {appName}. Sign-in codes sent this way will reach you.',
       emailHtml:
         '<p>Your {appName} sign-in code is</p><p style="font-size:28px;letter-spacing:4px;font-weight:bold">{code}</p><p>It expires in {minutes} minutes. If you did not try to sign in, change your password.</p>',
     },

@@ -13,9 +13,12 @@ const SMS_PROVIDERS = ['console', 'twilio', 'webhook', 'custom'];
 // printed in the startup error. These name the setting only.
 const secretString = (path) => yup.string().typeError(`${path} must be a string`);
 
+const TRUSTED_DEVICE_DAYS = [0, 90];
+
 const int = (path, min, max) =>
   yup
     .number()
+    .typeError(`${path} must be a number`)
     .integer(`${path} must be a whole number`)
     .min(min, `${path} must be at least ${min}`)
     .max(max, `${path} must be at most ${max}`);
@@ -27,7 +30,7 @@ const rolePolicySchema = yup
       .array(yup.mixed().oneOf(METHODS, `each method must be one of: ${METHODS.join(', ')}`))
       .min(1, 'methods must list at least one method')
       .required('methods is required'),
-    trustedDeviceDays: int('trustedDeviceDays', 0, 90),
+    trustedDeviceDays: int('trustedDeviceDays', ...TRUSTED_DEVICE_DAYS),
   })
   .noUnknown(true, 'unknown key in a role policy: ${unknown}')
   .strict();
@@ -60,29 +63,32 @@ const providerOptions = {
     .noUnknown(true, 'unknown key in sms.options for custom: ${unknown}'),
 };
 
+// The code settings an admin may also change in the admin panel, checked by the same rules
+// there as here. RANGES is also what the settings page shows as each field's bounds.
+const RANGES = {
+  code: {
+    digits: [LIMITS.MIN_CODE_DIGITS, LIMITS.MAX_CODE_DIGITS],
+    ttlSeconds: [LIMITS.MIN_CODE_TTL_SECONDS, LIMITS.MAX_CODE_TTL_SECONDS],
+    maxAttempts: [LIMITS.MIN_ATTEMPTS, LIMITS.MAX_ATTEMPTS],
+  },
+  resend: { cooldownSeconds: [0, LIMITS.MAX_RESEND_COOLDOWN_SECONDS], maxResends: [0, LIMITS.MAX_RESENDS] },
+  lockout: { threshold: [1, LIMITS.MAX_LOCKOUT_THRESHOLD], durationSeconds: [LIMITS.MIN_LOCKOUT_SECONDS, LIMITS.MAX_LOCKOUT_SECONDS] },
+};
+
+const codeSettings = Object.fromEntries(
+  Object.entries(RANGES).map(([group, fields]) => [
+    group,
+    yup
+      .object(Object.fromEntries(Object.entries(fields).map(([name, [min, max]]) => [name, int(`${group}.${name}`, min, max)])))
+      .noUnknown(true, `unknown key in ${group}: \${unknown}`),
+  ]),
+);
+
 const schema = yup
   .object({
     secret: secretString('secret').nullable(),
     previousSecrets: yup.array(secretString('previousSecrets[]').required('previousSecrets must hold base64 strings')),
-    code: yup
-      .object({
-        digits: int('code.digits', LIMITS.MIN_CODE_DIGITS, LIMITS.MAX_CODE_DIGITS),
-        ttlSeconds: int('code.ttlSeconds', LIMITS.MIN_CODE_TTL_SECONDS, LIMITS.MAX_CODE_TTL_SECONDS),
-        maxAttempts: int('code.maxAttempts', LIMITS.MIN_ATTEMPTS, LIMITS.MAX_ATTEMPTS),
-      })
-      .noUnknown(true, 'unknown key in code: ${unknown}'),
-    resend: yup
-      .object({
-        cooldownSeconds: int('resend.cooldownSeconds', 0, LIMITS.MAX_RESEND_COOLDOWN_SECONDS),
-        maxResends: int('resend.maxResends', 0, LIMITS.MAX_RESENDS),
-      })
-      .noUnknown(true, 'unknown key in resend: ${unknown}'),
-    lockout: yup
-      .object({
-        threshold: int('lockout.threshold', 1, LIMITS.MAX_LOCKOUT_THRESHOLD),
-        durationSeconds: int('lockout.durationSeconds', LIMITS.MIN_LOCKOUT_SECONDS, LIMITS.MAX_LOCKOUT_SECONDS),
-      })
-      .noUnknown(true, 'unknown key in lockout: ${unknown}'),
+    ...codeSettings,
     defaultPolicy: rolePolicySchema,
     roles: yup.lazy((roles) =>
       yup.object(Object.fromEntries(Object.keys(roles ?? {}).map((type) => [type, rolePolicySchema]))),
@@ -109,10 +115,30 @@ const schema = yup
         emailHtml: yup.string().test('has-code', 'messages.emailHtml must contain {code}', (v) => v === undefined || v.includes('{code}')),
         notificationSubject: yup.string(),
         notificationText: yup.string(),
+        testSubject: yup.string(),
+        test: yup.string().test('no-code', 'messages.test must not contain {code}: a test message carries no code', (v) => !v?.includes('{code}')),
       })
       .noUnknown(true, 'unknown key in messages: ${unknown}'),
     email: yup.object({ from: yup.string() }).noUnknown(true, 'unknown key in email: ${unknown}'),
   })
   .noUnknown(true, 'unknown key in the two-factor config: ${unknown}');
 
-module.exports = { METHODS, rolePolicySchema, schema };
+/**
+ * An admin's change from the settings page: policies for some of `roleTypes` (an unknown
+ * role is refused), and whole groups of code settings, by the same rules as the config.
+ */
+const adminSettingsSchema = (roleTypes) =>
+  yup
+    .object({
+      roles: yup.lazy((roles) =>
+        yup
+          .object(Object.fromEntries(Object.keys(roles ?? {}).filter((type) => roleTypes.includes(type)).map((type) => [type, rolePolicySchema])))
+          .typeError('roles must be an object of role type to policy')
+          .noUnknown(true, 'unknown role: ${unknown}'),
+      ),
+      ...codeSettings,
+    })
+    .noUnknown(true, 'unknown setting: ${unknown}')
+    .strict();
+
+module.exports = { METHODS, ENFORCEMENTS, RANGES, TRUSTED_DEVICE_DAYS, rolePolicySchema, codeSettings, schema, adminSettingsSchema };

@@ -1,10 +1,34 @@
 'use strict';
 
-// Admin panel routes (admin JWT and the plugin's RBAC actions): the per-role policy, and
-// one user's two-factor state, with unlock, factor reset and device revocation. Every
-// change is a `two-factor.admin.*` event naming the admin.
-const { errors } = require('../errors');
+// Admin panel routes (admin JWT and the plugin's RBAC actions): the settings page (role
+// policies, code settings, delivery status and a test message), and one user's
+// two-factor state, with unlock, factor reset and device revocation. Every change is a
+// `two-factor.admin.*` event naming the admin.
+const { errors, deliveryFailed } = require('../errors');
 const mask = require('../mask');
+const validate = require('../validate');
+const { yup } = require('../strapi-utils');
+const { METHODS, ENFORCEMENTS, RANGES, TRUSTED_DEVICE_DAYS, adminSettingsSchema } = require('../config/schema');
+
+const TEST_INTERVAL_MS = 10_000;
+
+const checkTestMessage = validate(
+  yup
+    .object({
+      method: yup.mixed().oneOf(['sms', 'email'], 'method must be sms or email').required('method is required'),
+      to: yup
+        .string()
+        .typeError('to must be a string')
+        .required('to is required')
+        .when('method', {
+          is: 'sms',
+          then: (to) => to.matches(/^\+[1-9]\d{6,14}$/, 'to must be a phone number in E.164 form, like +15551234567'),
+          otherwise: (to) => to.email('to must be an e-mail address'),
+        }),
+    })
+    .noUnknown(true, 'unknown field: ${unknown}')
+    .strict(),
+);
 
 const USER_UID = 'plugin::users-permissions.user';
 
@@ -25,24 +49,62 @@ module.exports = ({ strapi }) => {
     strapi.log.info(`[two-factor] admin ${ctx.state.user.id}: ${action} for user ${userId}`);
   };
 
+  /** Everything the settings page shows: roles and their policies, code settings, delivery. */
+  const settingsView = async () => {
+    const policies = await service('policy').all();
+    return {
+      roles: (await service('policy').roles()).map(({ type, name }) => ({ type, name, policy: policies[type] })),
+      ...(await service('settings').get()),
+      options: { methods: METHODS, enforcements: ENFORCEMENTS, ranges: RANGES, trustedDeviceDays: TRUSTED_DEVICE_DAYS },
+      delivery: service('delivery').status(),
+    };
+  };
+
+  // One test message per admin per interval in this process: the button cannot run up an SMS bill.
+  const lastTest = new Map();
+
   return {
-    async getPolicies(ctx) {
-      ctx.body = { data: { roles: await service('policy').all() } };
+    async getSettings(ctx) {
+      ctx.body = { data: await settingsView() };
     },
 
-    async updatePolicies(ctx) {
-      const { roles } = ctx.request.body ?? {};
-      if (!roles || typeof roles !== 'object' || Array.isArray(roles)) {
-        throw new errors.ValidationError('roles must be an object of role type to policy');
+    /**
+     * `{ roles?: { <type>: policy }, code?, resend?, lockout? }`, checked as a whole by the
+     * config's rules before anything is stored; a code-settings group may be partial.
+     */
+    async updateSettings(ctx) {
+      const body = ctx.request.body ?? {};
+      const input = typeof body === 'object' && !Array.isArray(body) ? body : {};
+      const { roles, ...groups } = input;
+      const roleTypes = (await service('policy').roles()).map(({ type }) => type);
+      const checked = validate(adminSettingsSchema(roleTypes))({ ...input, ...(await service('settings').laidOver(groups)) });
+      const { roles: policies = {}, ...codes } = checked;
+      await service('policy').save(policies);
+      await service('settings').save(codes);
+      const changed = [...Object.keys(policies).map((type) => `roles.${type}`), ...Object.keys(codes)];
+      service('events').emit('admin.settings.updated', { changed, adminId: ctx.state.user.id });
+      strapi.log.info(`[two-factor] admin ${ctx.state.user.id}: settings changed: ${changed.join(', ') || 'nothing'}`);
+      ctx.body = { data: await settingsView() };
+    },
+
+    /** Sends a message without a code to what the admin typed, through the configured provider. */
+    async sendTestMessage(ctx) {
+      const { method, to } = checkTestMessage(ctx.request.body ?? {});
+      const adminId = ctx.state.user.id;
+      const now = service('clock').now();
+      if (now - (lastTest.get(adminId) ?? -Infinity) < TEST_INTERVAL_MS) {
+        throw new errors.RateLimitError('Wait a few seconds before sending another test message.');
       }
+      lastTest.set(adminId, now);
       try {
-        await service('policy').update(roles);
+        await service('delivery').sendTest({ method, to });
       } catch (error) {
-        throw new errors.ValidationError(error.message);
+        strapi.log.warn(`[two-factor] admin ${adminId}: test ${method} failed: ${error?.message ?? error}`);
+        throw deliveryFailed(method, {}, `The ${method === 'sms' ? 'SMS' : 'e-mail'} provider did not accept the test message: ${error?.message ?? error}`);
       }
-      service('events').emit('admin.policy.updated', { roles: Object.keys(roles), adminId: ctx.state.user.id });
-      strapi.log.info(`[two-factor] admin ${ctx.state.user.id}: role policies changed: ${Object.keys(roles).join(', ')}`);
-      ctx.body = { data: { roles: await service('policy').all() } };
+      service('events').emit('admin.test.sent', { method, adminId });
+      strapi.log.info(`[two-factor] admin ${adminId}: test ${method} sent to ${mask(method, to)}`);
+      ctx.body = { data: { sent: true, method, destination: mask(method, to) } };
     },
 
     /** What an admin may see of a user's second factors: never a secret, a code or a full number. */

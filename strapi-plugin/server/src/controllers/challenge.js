@@ -3,14 +3,16 @@
 // POST /api/auth/2fa/verify and /api/auth/2fa/resend. The body shape was already checked
 // by the `body` middleware (before rate limiting, so unknown fields cannot split a key).
 const tf = require('two-factor-wasm');
+
+const { MIN_CODE_DIGITS, MAX_CODE_DIGITS } = tf.LIMITS;
+// A sent code's shape, whatever the digit setting was when it was sent.
+const SENT_CODE = new RegExp(`^\\d{${MIN_CODE_DIGITS},${MAX_CODE_DIGITS}}$`);
 const { challengeClosed, errors } = require('../errors');
 
 const USER_UID = 'plugin::users-permissions.user';
 
 module.exports = ({ strapi }) => {
   const service = (name) => strapi.plugin('two-factor').service(name);
-  const config = (key) => strapi.config.get(`plugin::two-factor.${key}`);
-
   /** The challenge a token names, or the error for an unknown one. */
   const open = async (token) => {
     const row = await service('challenges').findByToken(token);
@@ -20,7 +22,7 @@ module.exports = ({ strapi }) => {
 
   /** Whether `code` is the code this challenge sent. */
   const isSentCode = (row, code) =>
-    row.method !== 'totp' && new RegExp(`^\\d{${config('code').digits}}$`).test(code) && service('challenges').matches(row, code);
+    row.method !== 'totp' && SENT_CODE.test(code) && service('challenges').matches(row, code);
 
   /**
    * Which factor `code` proves for this challenge: the code it sent, or, for a sign-in,
@@ -95,8 +97,8 @@ module.exports = ({ strapi }) => {
         throw new errors.ValidationError(`method must be one of: ${methods.join(', ')}`, { methods });
       }
 
-      const resend = config('resend');
-      const verdict = tf.resendVerdict({ now, lastSentAt: row.lastSentAt ?? 0, resends: row.resends, ...resend });
+      const rules = await service('settings').get();
+      const verdict = tf.resendVerdict({ now, lastSentAt: row.lastSentAt ?? 0, resends: row.resends, ...rules.resend });
       if (!verdict.allowed) {
         throw verdict.reason === 'cooldown'
           ? new errors.RateLimitError('Wait before asking for another code.', { retryAt: new Date(verdict.retryAt).toISOString() })
@@ -104,9 +106,9 @@ module.exports = ({ strapi }) => {
       }
 
       // The old code dies here; attempts are untouched, so a resend never buys guesses.
-      const { code, codeHash, codeSalt } = challenges.freshCode();
+      const { code, codeHash, codeSalt } = challenges.freshCode(rules.code.digits);
       const destination = service('gate').destination(user, target, due.factors);
-      if (!(await challenges.replaceCode(row, { method: target, destination, codeHash, codeSalt, now }))) {
+      if (!(await challenges.replaceCode(row, { method: target, destination, codeHash, codeSalt, now, rules }))) {
         throw new errors.RateLimitError('Another code was just requested. Wait before asking again.');
       }
       const updated = await challenges.findByToken(challenge);

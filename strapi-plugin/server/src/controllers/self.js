@@ -48,7 +48,7 @@ module.exports = ({ strapi }) => {
     const challenges = service('challenges');
     const previous = await challenges.latest(user.id, purpose);
     // Only the cooldown applies here (each code is a new challenge, so there is no cap).
-    const { cooldownSeconds } = strapi.config.get('plugin::two-factor.resend');
+    const { cooldownSeconds } = (await service('settings').get()).resend;
     const verdict = tf.resendVerdict({ now, lastSentAt: previous?.lastSentAt ?? 0, resends: 0, cooldownSeconds });
     if (!verdict.allowed) {
       throw new errors.RateLimitError('Wait before asking for another code.', { retryAt: iso(verdict.retryAt) });

@@ -8,8 +8,9 @@ const can = (action) => ({
 module.exports = {
   type: 'admin',
   routes: [
-    { method: 'GET', path: '/policies', handler: 'admin.getPolicies', config: can('settings.read') },
-    { method: 'PUT', path: '/policies', handler: 'admin.updatePolicies', config: can('settings.update') },
+    { method: 'GET', path: '/settings', handler: 'admin.getSettings', config: can('settings.read') },
+    { method: 'PUT', path: '/settings', handler: 'admin.updateSettings', config: can('settings.update') },
+    { method: 'POST', path: '/settings/test-message', handler: 'admin.sendTestMessage', config: can('settings.update') },
     { method: 'GET', path: '/users/:id', handler: 'admin.getUser', config: can('users.manage') },
     { method: 'POST', path: '/users/:id/unlock', handler: 'admin.unlockUser', config: can('users.manage') },
     { method: 'POST', path: '/users/:id/reset', handler: 'admin.resetUser', config: can('users.manage') },

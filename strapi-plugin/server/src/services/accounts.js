@@ -11,7 +11,6 @@ const UID = 'plugin::two-factor.account';
 
 module.exports = ({ strapi }) => {
   const db = () => table(strapi, UID);
-  const lockout = () => strapi.config.get('plugin::two-factor.lockout');
 
   const find = (userId) => strapi.db.query(UID).findOne({ where: { userId } });
 
@@ -24,14 +23,12 @@ module.exports = ({ strapi }) => {
       .ignore();
   };
 
-  const verdict = (row, now) =>
-    lockoutVerdict({
-      now,
-      failures: row ? row.failures : 0,
-      lastFailureAt: row ? num(row.lastFailureAt) : null,
-      threshold: lockout().threshold,
-      durationSeconds: lockout().durationSeconds,
-    });
+  const verdict = async (row, now) => {
+    // Without a failure there is nothing to rule on, and no settings to read.
+    if (!row?.failures) return { locked: false };
+    const { threshold, durationSeconds } = (await strapi.plugin('two-factor').service('settings').get()).lockout;
+    return lockoutVerdict({ now, failures: row ? row.failures : 0, lastFailureAt: row ? num(row.lastFailureAt) : null, threshold, durationSeconds });
+  };
 
   return {
     find,

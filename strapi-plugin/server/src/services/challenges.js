@@ -26,12 +26,12 @@ const normalize = (row) =>
 
 module.exports = ({ strapi }) => {
   const db = () => table(strapi, UID);
-  const settings = (key) => strapi.config.get(`plugin::two-factor.${key}`);
+  const settings = () => strapi.plugin('two-factor').service('settings').get();
   let lastPurge = 0;
 
-  /** A fresh code for `method`: what to store and what to send. */
-  const freshCode = () => {
-    const code = tf.generateCode(settings('code').digits);
+  /** A fresh code of `digits` digits: what to store and what to send. */
+  const freshCode = (digits) => {
+    const code = tf.generateCode(digits);
     const salt = tf.generateSalt();
     return { code, codeHash: tf.hashCode(code, strapi.plugin('two-factor').service('keys').codeKey(), salt), codeSalt: Buffer.from(salt).toString('hex') };
   };
@@ -46,8 +46,9 @@ module.exports = ({ strapi }) => {
      */
     async create({ userId, purpose = 'login', method, destination = null, now }) {
       await this.purgeExpired(now);
+      const { code: codeRules } = await settings();
       const token = tf.generateToken();
-      const { code, codeHash, codeSalt } = freshCode();
+      const { code, codeHash, codeSalt } = freshCode(codeRules.digits);
       const row = await strapi.db.query(UID).create({
         data: {
           tokenHash: tf.hashToken(token),
@@ -57,9 +58,9 @@ module.exports = ({ strapi }) => {
           method,
           codeHash,
           codeSalt,
-          expiresAt: tf.codeExpiresAt({ now, ttlSeconds: settings('code').ttlSeconds }),
+          expiresAt: tf.codeExpiresAt({ now, ttlSeconds: codeRules.ttlSeconds }),
           attempts: 0,
-          maxAttempts: settings('code').maxAttempts,
+          maxAttempts: codeRules.maxAttempts,
           resends: 0,
           lastSentAt: method === 'totp' ? null : now,
           consumedAt: null,
@@ -144,8 +145,9 @@ module.exports = ({ strapi }) => {
      * Replaces the code of an active challenge, as one resend. The row is the one the
      * caller ruled on: if another resend got there first (the count moved, or the cooldown
      * restarted), nothing changes. The cooldown starts now; a failed send lifts it.
+     * `rules` are the code settings the caller ruled with.
      */
-    async replaceCode(row, { method, destination, codeHash, codeSalt, now }) {
+    async replaceCode(row, { method, destination, codeHash, codeSalt, now, rules }) {
       const { query, col } = db();
       const updated = await query()
         .where(col.id, row.id)
@@ -153,7 +155,7 @@ module.exports = ({ strapi }) => {
         .whereNull(col.consumedAt)
         .where(col.expiresAt, '>', now)
         .where(col.attempts, '<', strapi.db.connection.ref(col.maxAttempts))
-        .where((q) => q.whereNull(col.lastSentAt).orWhere(col.lastSentAt, '<=', now - settings('resend').cooldownSeconds * 1000))
+        .where((q) => q.whereNull(col.lastSentAt).orWhere(col.lastSentAt, '<=', now - rules.resend.cooldownSeconds * 1000))
         .update({
           [col.method]: method,
           [col.destination]: destination,
@@ -161,7 +163,7 @@ module.exports = ({ strapi }) => {
           [col.codeSalt]: codeSalt,
           [col.resends]: row.resends + 1,
           [col.lastSentAt]: now,
-          [col.expiresAt]: tf.codeExpiresAt({ now, ttlSeconds: settings('code').ttlSeconds }),
+          [col.expiresAt]: tf.codeExpiresAt({ now, ttlSeconds: rules.code.ttlSeconds }),
         });
       return updated === 1;
     },

@@ -7,9 +7,17 @@ const createSmsProvider = require('./sms');
 
 const fill = (template, values) => template.replace(/\{(code|appName|minutes)\}/g, (_, key) => values[key]);
 
+/** Where a webhook posts, without the path or query, which may carry a token. */
+const origin = (url) => new URL(url).origin;
+
 module.exports = ({ strapi }) => {
   const config = (key) => strapi.config.get(`plugin::two-factor.${key}`);
   let sms = null;
+
+  const sendSms = (to, message, code, user) => sms.send({ to, code, message, user });
+
+  const sendEmail = (to, { subject, text, html }) =>
+    strapi.plugin('email').service('email').send({ to, ...(config('email').from ? { from: config('email').from } : {}), subject, text, html });
 
   return {
     /** Builds the SMS provider once at startup, so a bad one stops Strapi early. */
@@ -18,21 +26,44 @@ module.exports = ({ strapi }) => {
       sms = createSmsProvider(provider, options);
     },
 
-    /** Delivers `code` to `to` (a phone number or an e-mail address); throws when the provider did not accept it. */
-    async send({ user, method, to, code }) {
+    /**
+     * Delivers `code`, which expires at `expiresAt`, to `to` (a phone number or an e-mail
+     * address); throws when the provider did not accept it.
+     */
+    async send({ user, method, to, code, expiresAt, now }) {
       const messages = config('messages');
-      const values = { code, appName: config('appName'), minutes: String(Math.round(config('code').ttlSeconds / 60)) };
+      const minutes = String(Math.max(1, Math.round((expiresAt - now) / 60_000)));
+      const values = { code, appName: config('appName'), minutes };
       if (method === 'sms') {
-        await sms.send({ to, code, message: fill(messages.sms, values), user: { id: user.id, username: user.username, email: user.email } });
+        await sendSms(to, fill(messages.sms, values), code, { id: user.id, username: user.username, email: user.email });
         return;
       }
-      await strapi.plugin('email').service('email').send({
-        to,
-        ...(config('email').from ? { from: config('email').from } : {}),
-        subject: fill(messages.emailSubject, values),
-        text: fill(messages.emailText, values),
-        html: fill(messages.emailHtml, values),
-      });
+      await sendEmail(to, { subject: fill(messages.emailSubject, values), text: fill(messages.emailText, values), html: fill(messages.emailHtml, values) });
+    },
+
+    /** The admin's test message: no code (a custom provider gets `code: null` and `user: null`). */
+    async sendTest({ method, to }) {
+      const text = fill(config('messages').test, { appName: config('appName') });
+      if (method === 'sms') return sendSms(to, text, null, null);
+      return sendEmail(to, { subject: fill(config('messages').testSubject, { appName: config('appName') }), text });
+    },
+
+    /** What the settings page shows of delivery: which providers, never their secrets. */
+    status() {
+      const { provider, options } = config('sms');
+      return {
+        sms: {
+          provider,
+          // The console provider only prints codes on the server's terminal.
+          configured: provider !== 'console',
+          from: provider === 'twilio' ? options.from : null,
+          endpoint: provider === 'webhook' ? origin(options.url) : null,
+        },
+        email: {
+          provider: strapi.config.get('plugin::email.provider') ?? 'sendmail',
+          from: config('email').from ?? strapi.config.get('plugin::email.settings.defaultFrom') ?? null,
+        },
+      };
     },
   };
 };

@@ -7,6 +7,20 @@ const mask = require('../mask');
 
 const iso = (ms) => new Date(ms).toISOString();
 
+/** What the client is told about a challenge: never the code, the token only to its holder. */
+const details = (token, row, methods, { now, cooldownMs = 0 }) => {
+  const sent = row.method !== 'totp';
+  return {
+    challenge: token,
+    method: row.method,
+    methods,
+    expiresAt: iso(row.expiresAt),
+    ...(sent ? { resendAvailableAt: iso(row.lastSentAt === null ? now : row.lastSentAt + cooldownMs) } : {}),
+    ...(sent ? { destination: mask(row.method, row.destination) } : {}),
+    ...(row.purpose === 'enrol' ? { enrolmentRequired: true } : {}),
+  };
+};
+
 module.exports = ({ strapi }) => {
   const service = (name) => strapi.plugin('two-factor').service(name);
   const config = (key) => strapi.config.get(`plugin::two-factor.${key}`);
@@ -59,40 +73,26 @@ module.exports = ({ strapi }) => {
       return extra;
     },
 
-    /** What the client is told about a challenge: never the code, the token only to its holder. */
-    details(token, row, user, methods, now) {
-      const cooldownMs = config('resend').cooldownSeconds * 1000;
-      const sent = row.method !== 'totp';
-      return {
-        challenge: token,
-        method: row.method,
-        methods,
-        expiresAt: iso(row.expiresAt),
-        ...(sent ? { resendAvailableAt: iso(row.lastSentAt === null ? now : row.lastSentAt + cooldownMs) } : {}),
-        ...(sent ? { destination: mask(row.method, row.destination) } : {}),
-        ...(row.purpose === 'enrol' ? { enrolmentRequired: true } : {}),
-      };
-    },
-
     /**
      * Sends the challenge's code. On failure the challenge stays as it is (usable, resend
      * allowed at once) and the client gets a 503 that still carries the challenge.
      */
     async deliver({ token, row, user, methods, code }) {
       const now = service('clock').now();
-      if (row.method === 'totp') return this.details(token, row, user, methods, now);
+      if (row.method === 'totp') return details(token, row, methods, { now });
+      const cooldownMs = (await service('settings').get()).resend.cooldownSeconds * 1000;
       // The row already counts the code as sent (its cooldown runs); a failure lifts that.
       try {
-        await service('delivery').send({ user, method: row.method, to: row.destination, code });
+        await service('delivery').send({ user, method: row.method, to: row.destination, code, expiresAt: row.expiresAt, now });
       } catch (error) {
         // A custom provider's message could quote what it was given: never log the code.
         const reason = String(error?.message ?? error).split(code).join('[code]');
         strapi.log.warn(`[two-factor] ${row.method} delivery failed for challenge ${row.id}: ${reason}`);
         await service('challenges').markUnsent(row.id);
         service('events').emit('delivery.failed', { userId: user.id, challengeId: row.id, method: row.method });
-        throw deliveryFailed(row.method, this.details(token, { ...row, lastSentAt: null }, user, methods, now));
+        throw deliveryFailed(row.method, details(token, { ...row, lastSentAt: null }, methods, { now }));
       }
-      return this.details(token, row, user, methods, now);
+      return details(token, row, methods, { now, cooldownMs });
     },
 
     /** Where a code for `method` goes: the verified phone, or the account e-mail. */

@@ -4,6 +4,7 @@ module.exports = {
   clock: require('./clock'),
   keys: require('./keys'),
   policy: require('./policy'),
+  settings: require('./settings'),
   accounts: require('./accounts'),
   factors: require('./factors'),
   recovery: require('./recovery'),
