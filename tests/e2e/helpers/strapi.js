@@ -37,9 +37,10 @@ const appSecrets = () => ({
 
 /**
  * Starts Strapi with the given extra environment. Returns `{ strapi, url, logs, stop }`.
- * `logs()` is all output since the boot began.
+ * `logs()` is all output since the boot began. `serveAdminPanel` serves the built admin
+ * panel (the browser test; run `strapi build` first).
  */
-const boot = async (env = {}) => {
+const boot = async (env = {}, { serveAdminPanel = false } = {}) => {
   const logs = captureOutput();
   const db = await database.forBoot(APP_DIR);
   Object.assign(process.env, {
@@ -56,7 +57,7 @@ const boot = async (env = {}) => {
   try {
     const { compileStrapi, createStrapi } = require('@strapi/strapi');
     const ctx = await compileStrapi({ appDir: APP_DIR });
-    strapi = createStrapi({ ...ctx, autoReload: false, serveAdminPanel: false });
+    strapi = createStrapi({ ...ctx, autoReload: false, serveAdminPanel });
     await strapi.load();
     await strapi.server.mount();
     await new Promise((resolve) => strapi.server.httpServer.listen(0, '127.0.0.1', resolve));

@@ -1,0 +1,28 @@
+'use strict';
+
+// The playground's admin panel is built once (`strapi build`, about 30 s to 2 min) and
+// reused: the demo and the browser test call this before they start Strapi.
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const APP_DIR = path.resolve(__dirname, '../tests/playground');
+const INDEX = path.join(APP_DIR, 'build', 'index.html');
+
+/** Builds the admin panel when `build/index.html` is missing; throws when the build fails. */
+const ensureAdminBuild = () => {
+  if (fs.existsSync(INDEX)) return false;
+  console.log('Building the playground admin panel (strapi build) ...');
+  const strapiBin = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
+  const result = spawnSync(process.execPath, [strapiBin, 'build'], {
+    cwd: APP_DIR,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' },
+  });
+  if (result.status !== 0 || !fs.existsSync(INDEX)) throw new Error(`strapi build failed (exit ${result.status})`);
+  return true;
+};
+
+module.exports = { ensureAdminBuild, APP_DIR };
+
+if (require.main === module) ensureAdminBuild();
