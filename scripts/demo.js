@@ -1,18 +1,24 @@
 'use strict';
 
-// `npm run demo`: starts the playground Strapi (SQLite, console SMS provider, the
-// `authenticated` role set to `required`), walks a user through the two-step login over
-// HTTP, and prints the same steps as curl commands to try by hand. In a terminal it
-// keeps Strapi running until Ctrl-C; elsewhere (CI) it stops after the walk-through.
+// `npm run demo`: builds the playground's admin panel when it is missing, starts the
+// playground Strapi (SQLite, console SMS provider, the `authenticated` role set to
+// `required`) with an admin whose e-mail and password it prints, walks a user through the
+// two-step login over HTTP, and prints the same steps as curl commands to try by hand. In
+// a terminal it keeps Strapi running until Ctrl-C; elsewhere (CI) it stops after the
+// walk-through.
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { ensureAdminBuild } = require('./admin-build');
 
 const APP_DIR = path.resolve(__dirname, '../tests/playground');
 const PORT = Number(process.env.DEMO_PORT || 1337);
 const BASE = `http://127.0.0.1:${PORT}`;
 const PASSWORD = 'Demo-Password-1';
+// The admin the demo signs in with: from the environment, or made up for this run.
+const ADMIN_EMAIL = process.env.DEMO_ADMIN_EMAIL || 'admin@example.com';
+const ADMIN_PASSWORD = process.env.DEMO_ADMIN_PASSWORD || `Demo-${crypto.randomBytes(9).toString('base64url')}-7`;
 const interactive = process.stdout.isTTY && process.stdin.isTTY && !process.env.CI;
 
 /** The playground's .env: random secrets made once, as create-strapi-app does. */
@@ -50,9 +56,18 @@ let strapi;
 
 const main = async () => {
   ensureEnv();
+  ensureAdminBuild();
   strapi = spawn(process.execPath, [path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js'), 'start'], {
     cwd: APP_DIR,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(PORT), SEED_DEMO_USER: PASSWORD, STRAPI_TELEMETRY_DISABLED: 'true' },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(PORT),
+      SEED_DEMO_USER: PASSWORD,
+      SEED_DEMO_ADMIN_EMAIL: ADMIN_EMAIL,
+      SEED_DEMO_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      STRAPI_TELEMETRY_DISABLED: 'true',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
@@ -100,6 +115,15 @@ const main = async () => {
 
   say('Also try: a wrong code (400 with attemptsRemaining), the same challenge twice (401), or');
   console.log(`   ${curl('POST', '/api/auth/2fa/resend', { challenge: '<challenge>' })}   # after 30 s: a fresh code`);
+
+  const admin = await post('/admin/login', { email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+  if (admin.status !== 200) throw new Error(`the demo admin cannot sign in (${admin.status})`);
+  say('5. The admin panel:');
+  console.log(`   ${BASE}/admin   e-mail: ${ADMIN_EMAIL}   password: ${ADMIN_PASSWORD}`);
+  console.log('   Settings (the cog in the left menu) → Global settings → Two-factor authentication: the mode,');
+  console.log('   methods and trusted-device days of each role, the code settings, and a test message.');
+  console.log(`   (${BASE}/admin/settings/two-factor)`);
+  console.log('   Content Manager → User → demo: the two-factor panel on the right (state, unlock, reset, revoke devices).');
 
   if (!interactive) {
     stop();

@@ -3,8 +3,9 @@
 // The admin panel in a real browser: Debian's Chromium driven by playwright-core against
 // the built playground admin, served by a real Strapi on SQLite. An admin changes the
 // Authenticated role on the settings page, the change survives a reload and rules the
-// content API's login; the server's validation messages reach the page; the user panel
-// in the content manager acts on a user; an editor cannot open the page.
+// content API's login; the server's validation messages reach the page; a test SMS goes
+// out; the user panel in the content manager acts on a user; an editor cannot open the
+// page.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -110,6 +111,19 @@ test('the page shows the server\'s validation message and keeps the stored value
   await page.reload();
   await page.getByLabel('Digits').waitFor();
   assert.equal(await page.getByLabel('Digits').inputValue(), '6');
+});
+
+test('the test-message form sends an SMS without a code through the configured provider', async () => {
+  const { page } = browser;
+  await page.goto(settingsPage());
+  const sent = sms.messages.length;
+  await page.getByLabel('Phone number (E.164) or e-mail address').fill('+15550107777');
+  await page.getByRole('button', { name: 'Send test' }).click();
+  await page.getByText('Test message sent to +1••••••7777').waitFor();
+  const [message] = sms.messages.slice(sent);
+  assert.equal(message.to, '+15550107777');
+  assert.match(message.body, /test message/);
+  assert.doesNotMatch(message.body, /\d{6}/, 'no code');
 });
 
 test('the user panel in the content manager shows a user\'s state and revokes their devices', async () => {

@@ -2,8 +2,9 @@
 
 // `npm run test:pack`: installation as a user does it. Packs both packages, creates a
 // fresh app with create-strapi-app@5.54.0 in a temporary folder, installs the two
-// tarballs, adds only the lines the README's quick start shows, boots the app, and runs
-// the two-step login against it with curl. E-mail codes go to an SMTP server on
+// tarballs, adds only the lines the README's quick start shows, builds the admin panel
+// (which bundles the plugin's settings page), boots the app, and runs the two-step login
+// against it with curl. E-mail codes go to an SMTP server on
 // 127.0.0.1 (the app gets Strapi's nodemailer provider, as the README says).
 const { execFile, execFileSync, spawn } = require('node:child_process');
 const { promisify } = require('node:util');
@@ -74,10 +75,20 @@ let output = '';
     fs.writeFileSync(dotEnv, fs.readFileSync(dotEnv, 'utf8').replace(/^DATABASE_FILENAME=$/m, 'DATABASE_FILENAME=.tmp/data.db'));
     fs.appendFileSync(dotEnv, `\nTWO_FACTOR_SECRET=${crypto.randomBytes(32).toString('base64')}\nSMTP_HOST=127.0.0.1\nSMTP_PORT=${mail.env.SMTP_PORT}\n`);
 
+    step('strapi build: the admin panel, with the plugin\'s pages bundled from node_modules');
+    const strapiBin = path.join(app, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js');
+    run(process.execPath, [strapiBin, 'build'], app);
+    const buildDir = path.join(app, 'build');
+    const bundled = fs
+      .readdirSync(buildDir)
+      .filter((f) => f.endsWith('.js'))
+      .some((f) => fs.readFileSync(path.join(buildDir, f), 'utf8').includes('Send a test message'));
+    expect(bundled, 'the admin bundle holds the two-factor settings page');
+
     step('boot the app');
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    strapi = spawn(process.execPath, [path.join(app, 'node_modules', '@strapi', 'strapi', 'bin', 'strapi.js'), 'start'], {
+    strapi = spawn(process.execPath, [strapiBin, 'start'], {
       cwd: app,
       env: { ...env, HOST: '127.0.0.1', PORT: String(port) },
       stdio: ['ignore', 'pipe', 'inherit'],

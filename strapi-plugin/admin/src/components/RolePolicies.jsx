@@ -1,6 +1,19 @@
 // The table of users-permissions roles: mode, allowed methods and trusted-device days,
 // edited in place. `policies` is the draft, by role type; `onChange(type, policy)`.
-import { Checkbox, Flex, NumberInput, SingleSelect, SingleSelectOption, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import {
+  Checkbox,
+  Flex,
+  NumberInput,
+  SingleSelect,
+  SingleSelectOption,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+  Typography,
+} from '@strapi/design-system';
 
 import { useT } from '../translate.js';
 
@@ -23,8 +36,7 @@ export const RolePolicies = ({ roles, policies, options, onChange, disabled }) =
         {roles.map(({ type, name }) => {
           const policy = policies[type];
           const set = (change) => onChange(type, { ...policy, ...change });
-          const toggle = (method, on) =>
-            set({ methods: options.methods.filter((m) => (m === method ? on : policy.methods.includes(m))) });
+          const toggle = (method, on) => set({ methods: options.methods.filter((m) => (m === method ? on : policy.methods.includes(m))) });
           return (
             <Tr key={type} data-role={type}>
               <Td>

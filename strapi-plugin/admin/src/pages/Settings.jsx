@@ -94,51 +94,56 @@ const SettingsPage = () => {
     <Page.Main aria-busy={saving}>
       <Page.Title>{t('settings.title')}</Page.Title>
       <Layouts.Header
-          title={t('settings.title')}
-          subtitle={t('settings.subtitle')}
-          primaryAction={
-            <Button onClick={save} startIcon={<Check />} loading={saving} disabled={!canUpdate || !changed} size="S">
-              {t('settings.save')}
-            </Button>
-          }
-        />
-        <Layouts.Content>
-          <Flex direction="column" alignItems="stretch" gap={6}>
-            {problems.length > 0 ? (
-              <Alert variant="danger" title={t('settings.errors.title')} closeLabel={t('settings.errors.close')} onClose={() => setProblems([])}>
-                <Flex direction="column" alignItems="flex-start" tag="span">
-                  {problems.map((p) => (
-                    <Typography key={`${p.path}:${p.message}`} tag="span">
-                      {label(p.path)}
-                      {p.message}
-                    </Typography>
-                  ))}
-                </Flex>
-              </Alert>
-            ) : null}
-            <Section title={t('roles.title')} description={t('roles.description')}>
-              <RolePolicies
-                roles={data.roles}
-                policies={draft.roles}
-                options={data.options}
-                disabled={!canUpdate}
-                onChange={(type, policy) => setDraft({ ...draft, roles: { ...draft.roles, [type]: policy } })}
-              />
-            </Section>
-            <Section title={t('codes.title')} description={t('codes.description')}>
-              <CodeSettings
-                values={draft}
-                ranges={data.options.ranges}
-                errors={fieldErrors}
-                disabled={!canUpdate}
-                onChange={(group, values) => setDraft({ ...draft, [group]: values })}
-              />
-            </Section>
-            <Section title={t('delivery.title')} description={t('delivery.description')}>
-              <Delivery delivery={data.delivery} canSend={canUpdate} />
-            </Section>
-          </Flex>
-        </Layouts.Content>
+        title={t('settings.title')}
+        subtitle={t('settings.subtitle')}
+        primaryAction={
+          <Button onClick={save} startIcon={<Check />} loading={saving} disabled={!canUpdate || !changed} size="S">
+            {t('settings.save')}
+          </Button>
+        }
+      />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={6}>
+          {problems.length > 0 ? (
+            <Alert
+              variant="danger"
+              title={t('settings.errors.title')}
+              closeLabel={t('settings.errors.close')}
+              onClose={() => setProblems([])}
+            >
+              <Flex direction="column" alignItems="flex-start" tag="span">
+                {problems.map((p) => (
+                  <Typography key={`${p.path}:${p.message}`} tag="span">
+                    {label(p.path)}
+                    {p.message}
+                  </Typography>
+                ))}
+              </Flex>
+            </Alert>
+          ) : null}
+          <Section title={t('roles.title')} description={t('roles.description')}>
+            <RolePolicies
+              roles={data.roles}
+              policies={draft.roles}
+              options={data.options}
+              disabled={!canUpdate}
+              onChange={(type, policy) => setDraft({ ...draft, roles: { ...draft.roles, [type]: policy } })}
+            />
+          </Section>
+          <Section title={t('codes.title')} description={t('codes.description')}>
+            <CodeSettings
+              values={draft}
+              ranges={data.options.ranges}
+              errors={fieldErrors}
+              disabled={!canUpdate}
+              onChange={(group, values) => setDraft({ ...draft, [group]: values })}
+            />
+          </Section>
+          <Section title={t('delivery.title')} description={t('delivery.description')}>
+            <Delivery delivery={data.delivery} canSend={canUpdate} />
+          </Section>
+        </Flex>
+      </Layouts.Content>
     </Page.Main>
   );
 };
