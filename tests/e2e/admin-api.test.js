@@ -89,6 +89,9 @@ test('a bad change is refused with the config\'s messages, and nothing of it is 
     assert.equal(res.status, 400, JSON.stringify(body));
     assert.match(res.body.error.details.errors[0].message, /unknown role: ghosts|unknown setting: codes|lockout.threshold must be a number|resend.maxResends must be at least 0/);
   }
+  const notAnObject = await http.put('/two-factor/settings', [{ code: { digits: 8 } }], { token });
+  assert.equal(notAnObject.status, 400);
+  assert.match(notAnObject.body.error.message, /must be an object/);
   assert.deepEqual(await settings(), before, 'the valid staff policy in the refused change was not stored either');
 });
 

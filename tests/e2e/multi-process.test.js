@@ -9,6 +9,7 @@ const database = require('./helpers/database');
 const cluster = require('./helpers/cluster');
 const { client } = require('./helpers/http');
 const twilio = require('./helpers/twilio');
+const { adminToken } = require('./helpers/fixtures');
 
 const skip = database.kind() === 'sqlite' && 'several processes need a server database (run with DB=postgres or DB=mariadb)';
 
@@ -121,6 +122,19 @@ test('a TOTP code used on one process is refused on another', { skip }, async ()
     http[1].post('/api/auth/2fa/verify', { challenge: loginB.body.error.details.challenge, code }),
   ]);
   assert.deepEqual([a.status, b.status].sort(), [200, 400], 'exactly one of the two processes accepts it');
+});
+
+test('an admin\'s settings change on one process rules the next sign-in on the others', { skip }, async () => {
+  const token = await adminToken(http[0]);
+  assert.equal((await http[1].put('/two-factor/settings', { code: { digits: 8 } }, { token })).status, 200);
+  try {
+    const user = await userWithPhone();
+    const { challenge, code } = await challengeOn(2, user);
+    assert.match(code, /^\d{8}$/, 'the process that did not save it sends 8 digits');
+    assert.equal((await http[0].post('/api/auth/2fa/verify', { challenge, code })).status, 200);
+  } finally {
+    assert.equal((await http[1].put('/two-factor/settings', { code: { digits: 6 } }, { token })).status, 200);
+  }
 });
 
 test('a process killed during a burst of logins: the others keep serving, no challenge is lost', { skip }, async (t) => {

@@ -62,7 +62,7 @@ const SettingsPage = () => {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  if (loadFailed) return <Page.Error>{t('settings.loadError')}</Page.Error>;
+  if (loadFailed) return <Page.Error content={t('settings.loadError')} />;
   if (checkingPermissions || !data) return <Page.Loading />;
 
   const save = async () => {

@@ -73,11 +73,13 @@ module.exports = ({ strapi }) => {
      * config's rules before anything is stored; a code-settings group may be partial.
      */
     async updateSettings(ctx) {
-      const body = ctx.request.body ?? {};
-      const input = typeof body === 'object' && !Array.isArray(body) ? body : {};
+      const input = ctx.request.body;
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+        throw new errors.ValidationError('The body must be an object: { roles?, code?, resend?, lockout? }');
+      }
       const { roles, ...groups } = input;
       const roleTypes = (await service('policy').roles()).map(({ type }) => type);
-      const checked = validate(adminSettingsSchema(roleTypes))({ ...input, ...(await service('settings').laidOver(groups)) });
+      const checked = validate(adminSettingsSchema(roleTypes))({ roles, ...(await service('settings').laidOver(groups)) });
       const { roles: policies = {}, ...codes } = checked;
       await service('policy').save(policies);
       await service('settings').save(codes);
