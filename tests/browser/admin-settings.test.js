@@ -32,6 +32,7 @@ let http;
 let sms;
 let token;
 let browser;
+const events = []; // two-factor.admin.* events: [name, payload]
 
 test.before(async () => {
   ensureAdminBuild();
@@ -39,6 +40,11 @@ test.before(async () => {
   app = await boot(sms.env, { serveAdminPanel: true });
   http = client(app.url);
   token = await adminToken(http);
+  const emit = app.strapi.eventHub.emit.bind(app.strapi.eventHub);
+  app.strapi.eventHub.emit = (name, payload) => {
+    if (name.startsWith('two-factor.admin.')) events.push([name, payload]);
+    return emit(name, payload);
+  };
   browser = await launch();
 });
 test.after(async () => {
@@ -73,6 +79,8 @@ test('an admin sets Authenticated to required with SMS only; the change is kept 
   for (const method of ['Authenticator app', 'E-mail']) await methodBox(page, method).click();
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Two-factor settings saved').first().waitFor();
+  const [, saved] = events.filter(([name]) => name === 'two-factor.admin.settings.updated').at(-1);
+  assert.deepEqual(saved.changed, ['roles.authenticated'], 'the page sends only what changed');
 
   await page.reload();
   await page.getByRole('heading', { name: 'Two-factor authentication', level: 1 }).waitFor();
@@ -127,12 +135,6 @@ test('the test-message form sends an SMS without a code through the configured p
 });
 
 test('the user panel in the content manager shows a user\'s state and revokes their devices', async () => {
-  const events = [];
-  const emit = app.strapi.eventHub.emit.bind(app.strapi.eventHub);
-  app.strapi.eventHub.emit = (name, payload) => {
-    if (name.startsWith('two-factor.admin.')) events.push(name);
-    return emit(name, payload);
-  };
   const user = await createUser(app.strapi, { phone: '+15550106543' });
   const { page } = browser;
   await page.goto(`${app.url}/admin/content-manager/collection-types/plugin::users-permissions.user/${user.documentId}`);
@@ -142,7 +144,8 @@ test('the user panel in the content manager shows a user\'s state and revokes th
   await page.getByRole('button', { name: 'Revoke trusted devices' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
   await page.getByText('Done').first().waitFor();
-  assert.deepEqual(events, ['two-factor.admin.devices.revoked']);
+  const revoked = events.filter(([name]) => name === 'two-factor.admin.devices.revoked').map(([, payload]) => payload.userId);
+  assert.deepEqual(revoked, [user.id]);
 });
 
 test('an admin without the permission sees no link and cannot open the page', async () => {

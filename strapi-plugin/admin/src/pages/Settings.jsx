@@ -1,6 +1,6 @@
 // Settings → Two-factor authentication: role policies and code settings, edited as one
-// draft and saved in one request. The server checks it with the config's own rules and
-// stores all of it or nothing; its messages are shown here as they come.
+// draft; Save sends what changed in one request. The server checks it with the config's
+// own rules and stores all of it or nothing; its messages are shown here as they come.
 import * as React from 'react';
 
 import { Alert, Button, Flex, Typography } from '@strapi/design-system';
@@ -24,6 +24,19 @@ const draftOf = (data) => ({
   resend: data.resend,
   lockout: data.lockout,
 });
+
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Only what the admin changed: the roles and the groups of code settings that differ from
+ * what the server sent. What is saved overrides config/plugins.js, so nothing untouched
+ * is frozen by a save.
+ */
+const changesOf = (draft, original) => {
+  const roles = Object.fromEntries(Object.entries(draft.roles).filter(([type, policy]) => !same(policy, original.roles[type])));
+  const groups = Object.entries(draft).filter(([group, values]) => group !== 'roles' && !same(values, original[group]));
+  return { ...(Object.keys(roles).length > 0 ? { roles } : {}), ...Object.fromEntries(groups) };
+};
 
 /** The server's validation problems as `[{ path, message }]` (one entry for any other error). */
 const problemsOf = (error, formatAPIError) => {
@@ -68,7 +81,7 @@ const SettingsPage = () => {
   const save = async () => {
     setSaving(true);
     try {
-      const { data: body } = await put(URL, draft);
+      const { data: body } = await put(URL, changesOf(draft, draftOf(data)));
       show(body.data);
       setProblems([]);
       toggleNotification({ type: 'success', message: t('settings.saved') });
@@ -88,7 +101,7 @@ const SettingsPage = () => {
     return head === 'roles' && roleName[type] ? `${roleName[type]}: ` : '';
   };
   const fieldErrors = Object.fromEntries(problems.filter((p) => !p.path.startsWith('roles')).map((p) => [p.path, p.message]));
-  const changed = JSON.stringify(draft) !== JSON.stringify(draftOf(data));
+  const changed = !same(draft, draftOf(data));
 
   return (
     <Page.Main aria-busy={saving}>

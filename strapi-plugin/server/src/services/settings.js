@@ -15,8 +15,6 @@ module.exports = ({ strapi }) => {
   const stored = async () => (await store().get({ key: STORE_KEY })) ?? {};
 
   return {
-    GROUPS,
-
     /** `{ code, resend, lockout }`: each value from the store where an admin set it, else from the config. */
     async get() {
       const saved = await stored();
