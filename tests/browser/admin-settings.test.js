@@ -148,6 +148,23 @@ test('the user panel in the content manager shows a user\'s state and revokes th
   assert.deepEqual(revoked, [user.id]);
 });
 
+test('an admin allowed only to read sees the page with every control disabled', async () => {
+  const reader = await createAdmin(app.strapi, { email: 'reader@example.com', actions: ['plugin::two-factor.settings.read'] });
+  const other = await launch();
+  try {
+    const { page } = other;
+    await adminLogin(page, app.url, reader);
+    await page.goto(settingsPage());
+    await modeSelect(page).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Save' }).isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Send test' }).isDisabled(), true);
+    assert.equal(await methodBox(page, 'SMS').isDisabled(), true);
+    assert.equal(await page.getByLabel('Digits').isDisabled(), true);
+  } finally {
+    await other.close();
+  }
+});
+
 test('an admin without the permission sees no link and cannot open the page', async () => {
   const editor = await createAdmin(app.strapi, { email: 'editor@example.com', roleCode: 'strapi-editor' });
   const other = await launch();

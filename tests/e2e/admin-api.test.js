@@ -183,6 +183,17 @@ test('admins see a user\'s state, unlock, reset factors and revoke devices; each
   );
 });
 
+test('an admin allowed only settings.read reads the settings and cannot change them or manage users', async () => {
+  const reader = await createAdmin(app.strapi, { email: 'reader@example.com', actions: ['plugin::two-factor.settings.read'] });
+  const readerToken = (await http.post('/admin/login', reader)).body.data.token;
+  const user = await createUser(app.strapi);
+  assert.equal((await http.get('/two-factor/settings', { token: readerToken })).status, 200);
+  assert.equal((await http.put('/two-factor/settings', { code: { digits: 8 } }, { token: readerToken })).status, 403);
+  assert.equal((await http.post('/two-factor/settings/test-message', { method: 'sms', to: '+15550107777' }, { token: readerToken })).status, 403);
+  assert.equal((await http.get(`/two-factor/users/${user.id}`, { token: readerToken })).status, 403);
+  assert.equal((await settings()).code.digits, 6);
+});
+
 test('an admin without the plugin\'s permissions gets 403 on every admin route', async () => {
   // An editor (Strapi's built-in role) has none of the plugin's actions.
   const editor = await createAdmin(app.strapi, { email: 'editor@example.com', roleCode: 'strapi-editor' });

@@ -47,12 +47,22 @@ const adminToken = async (http) => {
   return res.body.data.token;
 };
 
+/** A new admin role, named `name`, allowed exactly `actions` (e.g. `plugin::two-factor.settings.read`). */
+const adminRole = async (strapi, name, actions) => {
+  const role = await strapi.service('admin::role').create({ name, description: name });
+  await strapi.service('admin::role').assignPermissions(role.id, actions.map((action) => ({ action, subject: null, properties: {}, conditions: [] })));
+  return role;
+};
+
 /**
- * An active admin with one of Strapi's built-in admin roles (`strapi-editor`,
- * `strapi-author`, `strapi-super-admin`); returns `{ email, password }`.
+ * An active admin with one of Strapi's built-in admin roles (`roleCode`: `strapi-editor`,
+ * `strapi-author`, `strapi-super-admin`) or a new role allowed only `actions`; returns
+ * `{ email, password }`.
  */
-const createAdmin = async (strapi, { email, roleCode }) => {
-  const role = await strapi.db.query('admin::role').findOne({ where: { code: roleCode } });
+const createAdmin = async (strapi, { email, roleCode, actions }) => {
+  const role = roleCode
+    ? await strapi.db.query('admin::role').findOne({ where: { code: roleCode } })
+    : await adminRole(strapi, `only ${actions.join(', ')}`, actions);
   const password = 'Other-Admin-Password-1';
   await strapi.service('admin::user').create({ email, firstname: 'Other', lastname: 'Admin', password, isActive: true, roles: [role.id] });
   return { email, password };
