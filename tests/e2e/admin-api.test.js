@@ -63,6 +63,13 @@ test('the settings page data: every role with its policy, code settings, limits,
   for (const secret of [twilio.ACCOUNT_SID, twilio.AUTH_TOKEN, process.env.TWO_FACTOR_SECRET]) assert.ok(!text.includes(secret), 'no provider or plugin secret');
 });
 
+test('the plugin\'s three actions are listed for admin roles, under Plugins', async () => {
+  const res = await http.get('/admin/permissions', { token });
+  assert.equal(res.status, 200);
+  const ours = res.body.data.sections.plugins.filter((action) => action.plugin === 'two-factor').map((action) => action.action);
+  assert.deepEqual(ours.sort(), ['plugin::two-factor.settings.read', 'plugin::two-factor.settings.update', 'plugin::two-factor.users.manage']);
+});
+
 test('a bad change is refused with the config\'s messages, and nothing of it is stored', async () => {
   const before = await settings();
   const bad = await http.put(
