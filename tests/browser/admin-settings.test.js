@@ -14,7 +14,7 @@ const { ensureAdminBuild } = require('../../scripts/admin-build');
 const { boot } = require('../e2e/helpers/strapi');
 const { client } = require('../e2e/helpers/http');
 const twilio = require('../e2e/helpers/twilio');
-const { createUser, adminToken, createAdmin } = require('../e2e/helpers/fixtures');
+const { createUser, adminToken, createAdmin, recordEvents } = require('../e2e/helpers/fixtures');
 const { launch, adminLogin } = require('./helpers/browser');
 
 const ARTIFACTS = path.resolve(__dirname, '../artifacts');
@@ -32,7 +32,7 @@ let http;
 let sms;
 let token;
 let browser;
-const events = []; // two-factor.admin.* events: [name, payload]
+let events; // two-factor.admin.* events
 
 test.before(async () => {
   ensureAdminBuild();
@@ -40,11 +40,7 @@ test.before(async () => {
   app = await boot(sms.env, { serveAdminPanel: true });
   http = client(app.url);
   token = await adminToken(http);
-  const emit = app.strapi.eventHub.emit.bind(app.strapi.eventHub);
-  app.strapi.eventHub.emit = (name, payload) => {
-    if (name.startsWith('two-factor.admin.')) events.push([name, payload]);
-    return emit(name, payload);
-  };
+  events = recordEvents(app.strapi, 'two-factor.admin.');
   browser = await launch();
 });
 test.after(async () => {
@@ -79,8 +75,8 @@ test('an admin sets Authenticated to required with SMS only; the change is kept 
   for (const method of ['Authenticator app', 'E-mail']) await methodBox(page, method).click();
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Two-factor settings saved').first().waitFor();
-  const [, saved] = events.filter(([name]) => name === 'two-factor.admin.settings.updated').at(-1);
-  assert.deepEqual(saved.changed, ['roles.authenticated'], 'the page sends only what changed');
+  const saved = events.filter((e) => e.name === 'two-factor.admin.settings.updated').at(-1);
+  assert.deepEqual(saved.payload.changed, ['roles.authenticated'], 'the page sends only what changed');
 
   await page.reload();
   await page.getByRole('heading', { name: 'Two-factor authentication', level: 1 }).waitFor();
@@ -144,7 +140,7 @@ test('the user panel in the content manager shows a user\'s state and revokes th
   await page.getByRole('button', { name: 'Revoke trusted devices' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
   await page.getByText('Done').first().waitFor();
-  const revoked = events.filter(([name]) => name === 'two-factor.admin.devices.revoked').map(([, payload]) => payload.userId);
+  const revoked = events.filter((e) => e.name === 'two-factor.admin.devices.revoked').map((e) => e.payload.userId);
   assert.deepEqual(revoked, [user.id]);
 });
 

@@ -10,7 +10,7 @@ const { boot } = require('./helpers/strapi');
 const { client } = require('./helpers/http');
 const twilio = require('./helpers/twilio');
 const smtp = require('./helpers/smtp');
-const { createUser, adminToken, createAdmin, ensureRole, shiftClock } = require('./helpers/fixtures');
+const { createUser, adminToken, createAdmin, ensureRole, recordEvents, shiftClock } = require('./helpers/fixtures');
 const twoStep = require('./helpers/two-step');
 
 let app;
@@ -18,7 +18,7 @@ let http;
 let sms;
 let mail;
 let token;
-const events = [];
+let events;
 
 test.before(async () => {
   sms = await twilio.start();
@@ -27,11 +27,7 @@ test.before(async () => {
   http = client(app.url);
   token = await adminToken(http);
   await ensureRole(app.strapi, 'staff'); // policy: off (the plugin's default)
-  const emit = app.strapi.eventHub.emit.bind(app.strapi.eventHub);
-  app.strapi.eventHub.emit = (name, payload) => {
-    if (name.startsWith('two-factor.admin.')) events.push({ name, payload });
-    return emit(name, payload);
-  };
+  events = recordEvents(app.strapi, 'two-factor.admin.');
 });
 test.after(async () => {
   await app?.stop();

@@ -8,22 +8,18 @@ const assert = require('node:assert/strict');
 const { boot } = require('./helpers/strapi');
 const { client } = require('./helpers/http');
 const twilio = require('./helpers/twilio');
-const { createUser, shiftClock } = require('./helpers/fixtures');
+const { createUser, recordEvents, shiftClock } = require('./helpers/fixtures');
 
 let app;
 let http;
 let sms;
-const events = [];
+let events;
 
 test.before(async () => {
   sms = await twilio.start();
   app = await boot(sms.env);
   http = client(app.url);
-  const emit = app.strapi.eventHub.emit.bind(app.strapi.eventHub);
-  app.strapi.eventHub.emit = (name, payload) => {
-    if (name.startsWith('two-factor.')) events.push({ name, payload });
-    return emit(name, payload);
-  };
+  events = recordEvents(app.strapi, 'two-factor.');
 });
 test.after(async () => {
   await app?.stop();

@@ -68,6 +68,20 @@ const createAdmin = async (strapi, { email, roleCode, actions }) => {
   return { email, password };
 };
 
+/**
+ * Records every event whose name starts with `prefix` that Strapi's event hub emits from
+ * now on, as `{ name, payload }`, in the array it returns (the events still go out).
+ */
+const recordEvents = (strapi, prefix) => {
+  const events = [];
+  const emit = strapi.eventHub.emit.bind(strapi.eventHub);
+  strapi.eventHub.emit = (name, payload) => {
+    if (name.startsWith(prefix)) events.push({ name, payload });
+    return emit(name, payload);
+  };
+  return events;
+};
+
 /** Moves the plugin's clock (the one place it reads the time) by `ms`; returns a reset. */
 const shiftClock = (strapi, ms) => {
   const clock = strapi.plugin('two-factor').service('clock');
@@ -78,4 +92,4 @@ const shiftClock = (strapi, ms) => {
   };
 };
 
-module.exports = { PASSWORD, ensureRole, createUser, adminToken, createAdmin, shiftClock };
+module.exports = { PASSWORD, ensureRole, createUser, adminToken, createAdmin, recordEvents, shiftClock };
