@@ -10,6 +10,7 @@ const path = require('node:path');
 const APP_DIR = path.resolve(__dirname, '../tests/playground');
 const INDEX = path.join(APP_DIR, 'build', 'index.html');
 const ADMIN_SRC = path.resolve(__dirname, '../strapi-plugin/admin/src');
+const STRAPI_BIN = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
 
 /** The newest modification time of a file under `dir`. */
 const newest = (dir) =>
@@ -24,18 +25,16 @@ const upToDate = () => fs.existsSync(INDEX) && fs.statSync(INDEX).mtimeMs > newe
 
 /** Builds the admin panel unless an up-to-date build exists; throws when the build fails. */
 const ensureAdminBuild = () => {
-  if (upToDate()) return false;
+  if (upToDate()) return;
   console.log('Building the playground admin panel (strapi build) ...');
-  const strapiBin = path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js');
-  const result = spawnSync(process.execPath, [strapiBin, 'build'], {
+  const result = spawnSync(process.execPath, [STRAPI_BIN, 'build'], {
     cwd: APP_DIR,
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production', STRAPI_TELEMETRY_DISABLED: 'true' },
   });
   if (result.status !== 0 || !fs.existsSync(INDEX)) throw new Error(`strapi build failed (exit ${result.status})`);
-  return true;
 };
 
-module.exports = { ensureAdminBuild, APP_DIR };
+module.exports = { ensureAdminBuild, APP_DIR, STRAPI_BIN };
 
 if (require.main === module) ensureAdminBuild();

@@ -10,9 +10,8 @@ const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ensureAdminBuild } = require('./admin-build');
+const { ensureAdminBuild, APP_DIR, STRAPI_BIN } = require('./admin-build');
 
-const APP_DIR = path.resolve(__dirname, '../tests/playground');
 const PORT = Number(process.env.DEMO_PORT || 1337);
 const BASE = `http://127.0.0.1:${PORT}`;
 const PASSWORD = 'Demo-Password-1';
@@ -57,7 +56,7 @@ let strapi;
 const main = async () => {
   ensureEnv();
   ensureAdminBuild();
-  strapi = spawn(process.execPath, [path.join(path.dirname(require.resolve('@strapi/strapi/package.json')), 'bin', 'strapi.js'), 'start'], {
+  strapi = spawn(process.execPath, [STRAPI_BIN, 'start'], {
     cwd: APP_DIR,
     env: {
       ...process.env,

@@ -27,10 +27,11 @@ const withPlugin = process.argv[2] === 'plugin';
     /** `n` live challenges of the required user with their codes, made in-process. */
     challenges: async (n) => {
       const challenges = app.strapi.plugin('two-factor').service('challenges');
+      const rules = await app.strapi.plugin('two-factor').service('settings').get();
       const now = Date.now();
       const made = [];
       for (let i = 0; i < n; i += 1) {
-        const { token, code } = await challenges.create({ userId: required.id, method: 'sms', destination: '+15550150000', now });
+        const { token, code } = await challenges.create({ userId: required.id, method: 'sms', destination: '+15550150000', now, rules });
         made.push({ challenge: token, code });
       }
       return made;

@@ -35,6 +35,9 @@ const rolePolicySchema = yup
   .noUnknown(true, 'unknown key in a role policy: ${unknown}')
   .strict();
 
+/** Policies keyed by role type, one for each of `types`. */
+const rolePolicies = (types) => yup.object(Object.fromEntries(types.map((type) => [type, rolePolicySchema])));
+
 const providerOptions = {
   console: yup.object({}).noUnknown(true, 'sms.options: the console provider takes no options (${unknown})'),
   twilio: yup
@@ -90,9 +93,7 @@ const schema = yup
     previousSecrets: yup.array(secretString('previousSecrets[]').required('previousSecrets must hold base64 strings')),
     ...codeSettings,
     defaultPolicy: rolePolicySchema,
-    roles: yup.lazy((roles) =>
-      yup.object(Object.fromEntries(Object.keys(roles ?? {}).map((type) => [type, rolePolicySchema]))),
-    ),
+    roles: yup.lazy((roles) => rolePolicies(Object.keys(roles ?? {}))),
     appName: yup.string().max(64, 'appName must be at most 64 characters'),
     totp: yup
       .object({
@@ -131,8 +132,7 @@ const adminSettingsSchema = (roleTypes) =>
   yup
     .object({
       roles: yup.lazy((roles) =>
-        yup
-          .object(Object.fromEntries(Object.keys(roles ?? {}).filter((type) => roleTypes.includes(type)).map((type) => [type, rolePolicySchema])))
+        rolePolicies(Object.keys(roles ?? {}).filter((type) => roleTypes.includes(type)))
           .typeError('roles must be an object of role type to policy')
           .noUnknown(true, 'unknown role: ${unknown}'),
       ),

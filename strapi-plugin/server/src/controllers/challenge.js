@@ -3,16 +3,17 @@
 // POST /api/auth/2fa/verify and /api/auth/2fa/resend. The body shape was already checked
 // by the `body` middleware (before rate limiting, so unknown fields cannot split a key).
 const tf = require('two-factor-wasm');
+const { challengeClosed, errors } = require('../errors');
 
 const { MIN_CODE_DIGITS, MAX_CODE_DIGITS } = tf.LIMITS;
 // A sent code's shape, whatever the digit setting was when it was sent.
 const SENT_CODE = new RegExp(`^\\d{${MIN_CODE_DIGITS},${MAX_CODE_DIGITS}}$`);
-const { challengeClosed, errors } = require('../errors');
 
 const USER_UID = 'plugin::users-permissions.user';
 
 module.exports = ({ strapi }) => {
   const service = (name) => strapi.plugin('two-factor').service(name);
+
   /** The challenge a token names, or the error for an unknown one. */
   const open = async (token) => {
     const row = await service('challenges').findByToken(token);
@@ -113,7 +114,7 @@ module.exports = ({ strapi }) => {
       }
       const updated = await challenges.findByToken(challenge);
       service('events').emit('resent', { userId: row.userId, challengeId: row.id, method: target, resends: updated.resends });
-      const details = await service('gate').deliver({ token: challenge, row: updated, user, methods, code });
+      const details = await service('gate').deliver({ token: challenge, row: updated, user, methods, code, rules });
       return ctx.send({ data: details });
     },
   };

@@ -48,13 +48,13 @@ module.exports = ({ strapi }) => {
     const challenges = service('challenges');
     const previous = await challenges.latest(user.id, purpose);
     // Only the cooldown applies here (each code is a new challenge, so there is no cap).
-    const { cooldownSeconds } = (await service('settings').get()).resend;
-    const verdict = tf.resendVerdict({ now, lastSentAt: previous?.lastSentAt ?? 0, resends: 0, cooldownSeconds });
+    const rules = await service('settings').get();
+    const verdict = tf.resendVerdict({ now, lastSentAt: previous?.lastSentAt ?? 0, resends: 0, cooldownSeconds: rules.resend.cooldownSeconds });
     if (!verdict.allowed) {
       throw new errors.RateLimitError('Wait before asking for another code.', { retryAt: iso(verdict.retryAt) });
     }
-    const { token, row, code } = await challenges.create({ userId: user.id, purpose, method, destination, now });
-    const { challenge, ...details } = await service('gate').deliver({ token, row, user, methods: [method], code });
+    const { token, row, code } = await challenges.create({ userId: user.id, purpose, method, destination, now, rules });
+    const { challenge, ...details } = await service('gate').deliver({ token, row, user, methods: [method], code, rules });
     return details;
   };
 

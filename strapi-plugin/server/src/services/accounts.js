@@ -27,7 +27,7 @@ module.exports = ({ strapi }) => {
     // Without a failure there is nothing to rule on, and no settings to read.
     if (!row?.failures) return { locked: false };
     const { threshold, durationSeconds } = (await strapi.plugin('two-factor').service('settings').get()).lockout;
-    return lockoutVerdict({ now, failures: row ? row.failures : 0, lastFailureAt: row ? num(row.lastFailureAt) : null, threshold, durationSeconds });
+    return lockoutVerdict({ now, failures: row.failures, lastFailureAt: num(row.lastFailureAt), threshold, durationSeconds });
   };
 
   return {

@@ -26,7 +26,6 @@ const normalize = (row) =>
 
 module.exports = ({ strapi }) => {
   const db = () => table(strapi, UID);
-  const settings = () => strapi.plugin('two-factor').service('settings').get();
   let lastPurge = 0;
 
   /** A fresh code of `digits` digits: what to store and what to send. */
@@ -42,13 +41,12 @@ module.exports = ({ strapi }) => {
     /**
      * Stores a new challenge and returns `{ token, row, code }`; only the token's hash is
      * kept. A code that is sent counts as sent from now (`lastSentAt`), which a failed
-     * delivery undoes.
+     * delivery undoes. `rules` are the code settings in force (the settings service).
      */
-    async create({ userId, purpose = 'login', method, destination = null, now }) {
+    async create({ userId, purpose = 'login', method, destination = null, now, rules }) {
       await this.purgeExpired(now);
-      const { code: codeRules } = await settings();
       const token = tf.generateToken();
-      const { code, codeHash, codeSalt } = freshCode(codeRules.digits);
+      const { code, codeHash, codeSalt } = freshCode(rules.code.digits);
       const row = await strapi.db.query(UID).create({
         data: {
           tokenHash: tf.hashToken(token),
@@ -58,9 +56,9 @@ module.exports = ({ strapi }) => {
           method,
           codeHash,
           codeSalt,
-          expiresAt: tf.codeExpiresAt({ now, ttlSeconds: codeRules.ttlSeconds }),
+          expiresAt: tf.codeExpiresAt({ now, ttlSeconds: rules.code.ttlSeconds }),
           attempts: 0,
-          maxAttempts: codeRules.maxAttempts,
+          maxAttempts: rules.code.maxAttempts,
           resends: 0,
           lastSentAt: method === 'totp' ? null : now,
           consumedAt: null,

@@ -43,9 +43,11 @@ module.exports = ({ strapi }) => {
 
     /** The admin's test message: no code (a custom provider gets `code: null` and `user: null`). */
     async sendTest({ method, to }) {
-      const text = fill(config('messages').test, { appName: config('appName') });
+      const messages = config('messages');
+      const values = { appName: config('appName') };
+      const text = fill(messages.test, values);
       if (method === 'sms') return sendSms(to, text, null, null);
-      return sendEmail(to, { subject: fill(config('messages').testSubject, { appName: config('appName') }), text });
+      return sendEmail(to, { subject: fill(messages.testSubject, values), text });
     },
 
     /** What the settings page shows of delivery: which providers, never their secrets. */

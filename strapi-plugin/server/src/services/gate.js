@@ -75,12 +75,13 @@ module.exports = ({ strapi }) => {
 
     /**
      * Sends the challenge's code. On failure the challenge stays as it is (usable, resend
-     * allowed at once) and the client gets a 503 that still carries the challenge.
+     * allowed at once) and the client gets a 503 that still carries the challenge. `rules`
+     * are the code settings the challenge was made with.
      */
-    async deliver({ token, row, user, methods, code }) {
+    async deliver({ token, row, user, methods, code, rules }) {
       const now = service('clock').now();
       if (row.method === 'totp') return details(token, row, methods, { now });
-      const cooldownMs = (await service('settings').get()).resend.cooldownSeconds * 1000;
+      const cooldownMs = rules.resend.cooldownSeconds * 1000;
       // The row already counts the code as sent (its cooldown runs); a failure lifts that.
       try {
         await service('delivery').send({ user, method: row.method, to: row.destination, code, expiresAt: row.expiresAt, now });
@@ -112,15 +113,17 @@ module.exports = ({ strapi }) => {
       const enrol = methods.length === 0;
       if (enrol && !user.email) throw noMethod();
       const method = enrol ? 'email' : methods[0];
+      const rules = await service('settings').get();
       const { token, row, code } = await service('challenges').create({
         userId: user.id,
         purpose: enrol ? 'enrol' : 'login',
         method,
         destination: this.destination(user, method, factors),
         now,
+        rules,
       });
       service('events').emit('challenge.created', { userId: user.id, challengeId: row.id, method: row.method });
-      throw twoFactorRequired(await this.deliver({ token, row, user, methods: enrol ? ['email'] : methods, code }));
+      throw twoFactorRequired(await this.deliver({ token, row, user, methods: enrol ? ['email'] : methods, code, rules }));
     },
   };
 };

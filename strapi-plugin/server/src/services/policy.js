@@ -16,10 +16,10 @@ module.exports = ({ strapi }) => {
       return strapi.db.query('plugin::users-permissions.role').findMany({ select: ['type', 'name'], orderBy: { id: 'asc' } });
     },
 
-    /** Every role's effective policy, by role type. */
+    /** Every role with its effective policy: `[{ type, name, policy }]`. */
     async all() {
       const saved = await stored();
-      return Object.fromEntries((await this.roles()).map(({ type }) => [type, effective(saved, type)]));
+      return (await this.roles()).map(({ type, name }) => ({ type, name, policy: effective(saved, type) }));
     },
 
     async forRole(type) {
