@@ -53,6 +53,9 @@ export const LIMITS: Readonly<{
   MAX_RESENDS: number; DEFAULT_RESENDS: number;
   MAX_LOCKOUT_THRESHOLD: number; DEFAULT_LOCKOUT_THRESHOLD: number;
   MIN_LOCKOUT_SECONDS: number; MAX_LOCKOUT_SECONDS: number; DEFAULT_LOCKOUT_SECONDS: number;
+  MAX_RATE_CAP: number; MAX_RATE_WINDOW_SECONDS: number;
+  DEFAULT_SENDS_PER_HOUR: number; DEFAULT_SENDS_PER_NUMBER_PER_HOUR: number; DEFAULT_NEW_NUMBERS_PER_DAY: number;
+  MAX_TRUSTED_DEVICES: number; MAX_OPEN_CHALLENGES: number; TOKEN_BYTES: number;
 }>;
 
 // --- One-time codes (SMS, e-mail) ---------------------------------------------------
@@ -195,3 +198,32 @@ export function lockoutVerdict(state: {
   threshold?: number;
   durationSeconds?: number;
 }): LockoutVerdict;
+
+// --- Keyed token hashes and guarded limits --------------------------------------------
+
+/**
+ * HMAC-SHA-256 of a token under `key` (32..256 bytes), as 64 lowercase hex characters.
+ * Store and index this rather than `hashToken`: a row written by anyone without the key
+ * names no token that will ever match.
+ */
+export function keyedTokenHash(token: string, key: Uint8Array): string;
+
+/**
+ * The condition a write that spends one guess (failures + 1) must hold, so that a burst
+ * across processes gets at most `threshold` guesses: stored failures below
+ * `failuresBelow`, or the last failure at or before `lastFailureAtMost` (null while no
+ * lock can have run out). Compare the code only if that write changed the row.
+ */
+export function lockoutGuard(opts: { now?: number; threshold?: number; durationSeconds?: number }): {
+  failuresBelow: number;
+  lastFailureAtMost: number | null;
+};
+
+export type RateVerdict = { allowed: true; times: number[] } | { allowed: false; retryAt: number };
+
+/**
+ * At most `cap` (1..100) events in any sliding `windowSeconds` (1..604800). `times` are
+ * the stored times of earlier events. When allowed, store `times` in place of the ones
+ * ruled on, and only if those are still what is stored (a compare-and-set).
+ */
+export function rateVerdict(state: { now?: number; times: number[]; cap: number; windowSeconds: number }): RateVerdict;

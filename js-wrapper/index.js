@@ -275,6 +275,37 @@ function lockoutVerdict(state) {
   return until === 0 ? { locked: false } : { locked: true, until };
 }
 
+// --- Keyed token hashes and guarded limits --------------------------------------------
+
+function keyedTokenHash(token, key) {
+  check.string(token, 'token', 1, MAX_TOKEN_CHARS);
+  return core.keyedTokenHash(token, hashKey(key));
+}
+
+function lockoutGuard(opts) {
+  check.options(opts, 'opts', ['now', 'threshold', 'durationSeconds']);
+  const [failuresBelow, lastFailureAtMost] = core.lockoutGuard(
+    unixMillis(opts.now, 'now'),
+    check.optionalInteger(opts.threshold, 'threshold', 1, L.MAX_LOCKOUT_THRESHOLD, L.DEFAULT_LOCKOUT_THRESHOLD),
+    check.optionalInteger(opts.durationSeconds, 'durationSeconds', L.MIN_LOCKOUT_SECONDS, L.MAX_LOCKOUT_SECONDS, L.DEFAULT_LOCKOUT_SECONDS),
+  );
+  return { failuresBelow, lastFailureAtMost: lastFailureAtMost < 0 ? null : lastFailureAtMost };
+}
+
+function rateVerdict(state) {
+  check.options(state, 'state', ['now', 'times', 'cap', 'windowSeconds']);
+  if (!Array.isArray(state.times)) throw new TypeError('"times" must be an array of unix milliseconds');
+  if (state.times.length > L.MAX_RATE_CAP) throw new RangeError(`"times" must hold at most ${L.MAX_RATE_CAP} times`);
+  const times = Float64Array.from(state.times, (at) => check.integer(at, 'times', 0, MAX_SAFE_TIME));
+  const [capped, ...rest] = core.rateVerdict(
+    unixMillis(state.now, 'now'),
+    times,
+    check.integer(state.cap, 'cap', 1, L.MAX_RATE_CAP),
+    check.integer(state.windowSeconds, 'windowSeconds', 1, L.MAX_RATE_WINDOW_SECONDS),
+  );
+  return capped ? { allowed: false, retryAt: rest[0] } : { allowed: true, times: rest };
+}
+
 module.exports = {
   LIMITS,
   TwoFactorError,
@@ -300,4 +331,7 @@ module.exports = {
   codeExpiresAt,
   resendVerdict,
   lockoutVerdict,
+  keyedTokenHash,
+  lockoutGuard,
+  rateVerdict,
 };

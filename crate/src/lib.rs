@@ -64,13 +64,18 @@ pub use secret::{
     DEFAULT_SECRET_BYTES, MAX_BASE32_CHARS, MAX_GENERATED_SECRET_BYTES, MIN_GENERATED_SECRET_BYTES,
     base32_decode, base32_encode, generate_secret,
 };
-pub use token::{SALT_BYTES, TOKEN_BYTES, generate_salt, generate_token, hash_token};
+pub use token::{
+    SALT_BYTES, TOKEN_BYTES, generate_salt, generate_token, hash_token, keyed_token_hash,
+};
 pub use uri::{MAX_LABEL_BYTES, OtpauthLabel, otpauth_uri};
 pub use verdict::{
     ChallengeState, ChallengeVerdict, DEFAULT_ATTEMPTS, DEFAULT_CODE_TTL_SECONDS,
-    DEFAULT_LOCKOUT_SECONDS, DEFAULT_LOCKOUT_THRESHOLD, DEFAULT_RESEND_COOLDOWN_SECONDS,
-    DEFAULT_RESENDS, LockoutPolicy, LockoutVerdict, MAX_ATTEMPTS, MAX_CODE_TTL_SECONDS,
-    MAX_LOCKOUT_SECONDS, MAX_LOCKOUT_THRESHOLD, MAX_RESEND_COOLDOWN_SECONDS, MAX_RESENDS,
-    MIN_ATTEMPTS, MIN_CODE_TTL_SECONDS, MIN_LOCKOUT_SECONDS, ResendPolicy, ResendVerdict,
-    attempts_remaining, challenge_verdict, code_expires_at, lockout_verdict, resend_verdict,
+    DEFAULT_LOCKOUT_SECONDS, DEFAULT_LOCKOUT_THRESHOLD, DEFAULT_NEW_NUMBERS_PER_DAY,
+    DEFAULT_RESEND_COOLDOWN_SECONDS, DEFAULT_RESENDS, DEFAULT_SENDS_PER_HOUR,
+    DEFAULT_SENDS_PER_NUMBER_PER_HOUR, LockoutGuard, LockoutPolicy, LockoutVerdict, MAX_ATTEMPTS,
+    MAX_CODE_TTL_SECONDS, MAX_LOCKOUT_SECONDS, MAX_LOCKOUT_THRESHOLD, MAX_OPEN_CHALLENGES,
+    MAX_RATE_CAP, MAX_RATE_WINDOW_SECONDS, MAX_RESEND_COOLDOWN_SECONDS, MAX_RESENDS,
+    MAX_TRUSTED_DEVICES, MIN_ATTEMPTS, MIN_CODE_TTL_SECONDS, MIN_LOCKOUT_SECONDS, RatePolicy,
+    RateVerdict, ResendPolicy, ResendVerdict, attempts_remaining, challenge_verdict,
+    code_expires_at, lockout_guard, lockout_verdict, rate_verdict, resend_verdict,
 };

@@ -1,10 +1,12 @@
 //! Opaque tokens (login challenges, trusted devices) and salts.
 
 use base64ct::{Base64UrlUnpadded, Encoding as _};
+use hmac::Mac as _;
 use rand_core::TryCryptoRng;
 use sha2::{Digest as _, Sha256};
 
 use crate::code::MIN_SALT_BYTES;
+use crate::key::HashKey;
 use crate::{Error, Result};
 
 /// Random bytes in a token: 256 bits, twice the 128 the design asks for.
@@ -30,6 +32,19 @@ pub fn generate_token<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<String> {
 #[must_use]
 pub fn hash_token(token: &str) -> String {
     base16ct::lower::encode_string(&Sha256::digest(token.as_bytes()))
+}
+
+/// The HMAC-SHA-256 of a token under a server key, as 64 lowercase hex characters:
+/// what the plugin stores and indexes for challenge and trusted-device tokens.
+///
+/// Keyed, so that a row written by anyone who lacks the server secret (a database
+/// write, an API that reached the table) names no token that will ever match.
+/// Deterministic, so that the lookup stays one indexed equality.
+#[must_use]
+pub fn keyed_token_hash(token: &str, key: &HashKey) -> String {
+    let mut mac = key.hmac();
+    mac.update(token.as_bytes());
+    base16ct::lower::encode_string(&mac.finalize().into_bytes())
 }
 
 /// A fresh random salt of [`SALT_BYTES`] bytes.
@@ -68,6 +83,22 @@ mod tests {
             hash_token("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn keyed_token_hash_is_hmac_sha256_hex() {
+        // RFC 4231 test case 2 ("Jefe"), with the key padded to the 32-byte minimum:
+        // HMAC pads short keys with zeros, so the tag is the RFC's.
+        let mut key = [0u8; 32];
+        key[..4].copy_from_slice(b"Jefe");
+        let key = HashKey::new(&key).unwrap();
+        assert_eq!(
+            keyed_token_hash("what do ya want for nothing?", &key),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        let other = HashKey::new(&[1u8; 32]).unwrap();
+        assert_ne!(keyed_token_hash("t", &key), keyed_token_hash("t", &other));
+        assert_ne!(keyed_token_hash("t", &key), hash_token("t"));
     }
 
     #[test]

@@ -1,5 +1,11 @@
 //! The rulings the plugin asks for: is a challenge still usable, may a code be resent,
-//! is an account locked. Times are unix milliseconds, always passed in.
+//! is an account locked, may one more message go out. Times are unix milliseconds,
+//! always passed in.
+//!
+//! Where several processes share one database, a ruling is only as good as the write
+//! that acts on it. So the limits that a burst could overrun come with a guard: the
+//! condition the database write must hold ([`lockout_guard`]), or a new state to store
+//! only if the stored one is still the one ruled on ([`rate_verdict`]).
 
 use crate::{Error, Result};
 
@@ -33,6 +39,21 @@ pub const MIN_LOCKOUT_SECONDS: u32 = 60;
 pub const MAX_LOCKOUT_SECONDS: u32 = 86_400;
 /// Default lock, in seconds (15 minutes).
 pub const DEFAULT_LOCKOUT_SECONDS: u32 = 900;
+/// Most events a rate window may allow (and so most times it stores).
+pub const MAX_RATE_CAP: u32 = 100;
+/// Longest rate window, in seconds (one week).
+pub const MAX_RATE_WINDOW_SECONDS: u32 = 604_800;
+/// Default codes sent to one account in an hour, counted apart for SMS and e-mail,
+/// over every send: sign-in challenges, resends, phone setup and step-up codes.
+pub const DEFAULT_SENDS_PER_HOUR: u32 = 10;
+/// Default codes sent to one phone number in an hour, whoever asked.
+pub const DEFAULT_SENDS_PER_NUMBER_PER_HOUR: u32 = 5;
+/// Default new phone numbers one account may try in a day.
+pub const DEFAULT_NEW_NUMBERS_PER_DAY: u32 = 3;
+/// Most trusted devices per user; remembering one more forgets the oldest.
+pub const MAX_TRUSTED_DEVICES: u32 = 10;
+/// Most open sign-in challenges per user; a new one ends the oldest.
+pub const MAX_OPEN_CHALLENGES: u32 = 10;
 
 /// What a challenge row says about itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,7 +218,41 @@ pub enum LockoutVerdict {
     },
 }
 
-/// Rules on an account from its consecutive failures and the time of the last one.
+/// The condition under which an account may spend one guess at `now`: the write that
+/// counts the guess (failures + 1, last failure = now) must hold it, and a guess is
+/// compared only if that write changed the row. So a burst over any number of
+/// processes and challenges gets at most `threshold` guesses per lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LockoutGuard {
+    /// The guess may be taken while the stored failures are below this.
+    pub failures_below: u32,
+    /// Or when the last failure was at or before this time (the lock has run out);
+    /// `None` while no lock can have run out yet.
+    pub last_failure_at_most: Option<u64>,
+}
+
+impl LockoutGuard {
+    /// Whether a stored state satisfies the guard.
+    #[must_use]
+    pub fn admits(&self, failures: u32, last_failure_at: u64) -> bool {
+        failures < self.failures_below
+            || self
+                .last_failure_at_most
+                .is_some_and(|most| last_failure_at <= most)
+    }
+}
+
+/// The guard a guess at `now` must pass; see [`LockoutGuard`].
+#[must_use]
+pub fn lockout_guard(policy: &LockoutPolicy, now: u64) -> LockoutGuard {
+    LockoutGuard {
+        failures_below: policy.threshold,
+        last_failure_at_most: now.checked_sub(seconds_to_ms(policy.duration_seconds)),
+    }
+}
+
+/// Rules on an account from its consecutive failures and the time of the last one:
+/// locked exactly when [`lockout_guard`] would refuse a guess.
 ///
 /// The count is not reset when a lock ends, only by a correct code (or an admin): each
 /// further failure past the threshold locks again at once. An attacker therefore gets
@@ -209,15 +264,85 @@ pub fn lockout_verdict(
     last_failure_at: u64,
     now: u64,
 ) -> LockoutVerdict {
-    if failures < policy.threshold {
-        return LockoutVerdict::Open;
-    }
-    let until = last_failure_at.saturating_add(seconds_to_ms(policy.duration_seconds));
-    if now < until {
-        LockoutVerdict::Locked { until }
-    } else {
+    if lockout_guard(policy, now).admits(failures, last_failure_at) {
         LockoutVerdict::Open
+    } else {
+        LockoutVerdict::Locked {
+            until: last_failure_at.saturating_add(seconds_to_ms(policy.duration_seconds)),
+        }
     }
+}
+
+/// At most `cap` events in any `window_seconds`: the delivery caps, the cooldown of
+/// phone and step-up codes (a cap of one), the admin's test message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RatePolicy {
+    cap: u32,
+    window_seconds: u32,
+}
+
+impl RatePolicy {
+    /// # Errors
+    /// [`Error::Policy`] for a cap outside 1..=[`MAX_RATE_CAP`] or a window outside
+    /// 1..=[`MAX_RATE_WINDOW_SECONDS`].
+    pub fn new(cap: u32, window_seconds: u32) -> Result<Self> {
+        let cap_ok = (1..=MAX_RATE_CAP).contains(&cap);
+        let window_ok = (1..=MAX_RATE_WINDOW_SECONDS).contains(&window_seconds);
+        if !(cap_ok && window_ok) {
+            return Err(Error::Policy);
+        }
+        Ok(Self {
+            cap,
+            window_seconds,
+        })
+    }
+}
+
+/// May one more event happen?
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RateVerdict {
+    /// Yes: store these times (ascending, at most `cap`, `now` last) in place of the
+    /// ones ruled on, and only if those are still what is stored.
+    Allowed {
+        /// The times to store.
+        times: Vec<u64>,
+    },
+    /// Not before `retry_at` (unix milliseconds).
+    Capped {
+        /// When the oldest event that counts leaves the window.
+        retry_at: u64,
+    },
+}
+
+/// Rules on one more event at `now`, given the times of the earlier ones (any order).
+/// The window is exact (sliding, not fixed hours): no `window_seconds` ever holds more
+/// than `cap` events.
+///
+/// # Errors
+/// [`Error::Policy`] for more than [`MAX_RATE_CAP`] stored times.
+pub fn rate_verdict(policy: &RatePolicy, times: &[u64], now: u64) -> Result<RateVerdict> {
+    if times.len() > MAX_RATE_CAP as usize {
+        return Err(Error::Policy);
+    }
+    let window = seconds_to_ms(policy.window_seconds);
+    // A time in the future (another process's clock runs ahead) still counts.
+    let mut recent: Vec<u64> = times
+        .iter()
+        .copied()
+        .filter(|&at| at.saturating_add(window) > now)
+        .collect();
+    recent.sort_unstable();
+    let cap = policy.cap as usize;
+    if recent.len() >= cap {
+        // The event that must leave for one more to fit: the (len - cap + 1)-th oldest.
+        let leaving = recent.len().saturating_sub(cap);
+        let oldest = recent.get(leaving).copied().unwrap_or(now);
+        return Ok(RateVerdict::Capped {
+            retry_at: oldest.saturating_add(window),
+        });
+    }
+    recent.push(now);
+    Ok(RateVerdict::Allowed { times: recent })
 }
 
 fn seconds_to_ms(seconds: u32) -> u64 {
@@ -324,7 +449,80 @@ mod tests {
         assert_eq!(LockoutPolicy::new(10, 59), Err(Error::Policy));
     }
 
+    #[test]
+    fn a_guess_is_admitted_exactly_when_the_account_is_open() {
+        let policy = LockoutPolicy::new(10, 900).unwrap();
+        let guard = lockout_guard(&policy, NOW);
+        assert_eq!(guard.failures_below, 10);
+        assert_eq!(guard.last_failure_at_most, Some(NOW - 900_000));
+        assert!(guard.admits(9, NOW));
+        assert!(!guard.admits(10, NOW));
+        assert!(!guard.admits(10, NOW - 899_999));
+        assert!(guard.admits(10, NOW - 900_000));
+        assert_eq!(lockout_guard(&policy, 5).last_failure_at_most, None);
+        assert!(!lockout_guard(&policy, 5).admits(10, 0));
+    }
+
+    #[test]
+    fn rate_window_is_exact_and_sliding() {
+        let policy = RatePolicy::new(3, 60).unwrap();
+        let mut times = Vec::new();
+        for i in 0..3 {
+            match rate_verdict(&policy, &times, NOW + i).unwrap() {
+                RateVerdict::Allowed { times: next } => times = next,
+                capped => panic!("{capped:?}"),
+            }
+        }
+        assert_eq!(times, vec![NOW, NOW + 1, NOW + 2]);
+        assert_eq!(
+            rate_verdict(&policy, &times, NOW + 59_999).unwrap(),
+            RateVerdict::Capped {
+                retry_at: NOW + 60_000
+            }
+        );
+        // The oldest leaves: exactly one more fits, and the stored list stays at the cap.
+        assert_eq!(
+            rate_verdict(&policy, &times, NOW + 60_000).unwrap(),
+            RateVerdict::Allowed {
+                times: vec![NOW + 1, NOW + 2, NOW + 60_000]
+            }
+        );
+        // A list longer than the cap (the cap was lowered) waits for enough to leave.
+        let one = RatePolicy::new(1, 60).unwrap();
+        assert_eq!(
+            rate_verdict(&one, &[NOW + 2, NOW, NOW + 1], NOW + 3).unwrap(),
+            RateVerdict::Capped {
+                retry_at: NOW + 60_002
+            }
+        );
+        assert_eq!(RatePolicy::new(0, 60), Err(Error::Policy));
+        assert_eq!(RatePolicy::new(101, 60), Err(Error::Policy));
+        assert_eq!(RatePolicy::new(1, 0), Err(Error::Policy));
+        assert_eq!(RatePolicy::new(1, 604_801), Err(Error::Policy));
+        assert_eq!(rate_verdict(&one, &[0; 101], NOW), Err(Error::Policy));
+    }
+
     proptest::proptest! {
+        #[test]
+        fn no_window_ever_holds_more_than_the_cap(cap in 1u32..6, gaps in proptest::collection::vec(0u64..40_000, 1..60)) {
+            let policy = RatePolicy::new(cap, 60).unwrap();
+            let mut stored: Vec<u64> = Vec::new();
+            let mut allowed: Vec<u64> = Vec::new();
+            let mut now = NOW;
+            for gap in gaps {
+                now += gap;
+                if let RateVerdict::Allowed { times } = rate_verdict(&policy, &stored, now).unwrap() {
+                    proptest::prop_assert!(times.len() <= cap as usize);
+                    stored = times;
+                    allowed.push(now);
+                }
+            }
+            for (i, &start) in allowed.iter().enumerate() {
+                let within = allowed[i..].iter().take_while(|&&at| at < start + 60_000).count();
+                proptest::prop_assert!(within <= cap as usize);
+            }
+        }
+
         #[test]
         fn verdicts_never_panic(expires_at: u64, attempts: u32, max_attempts: u32, consumed: bool, now: u64, failures: u32, last: u64) {
             let s = ChallengeState { expires_at, attempts, max_attempts, consumed };
@@ -334,6 +532,8 @@ mod tests {
             let _ = lockout_verdict(&policy, failures, last, now);
             let resend = ResendPolicy::new(30, 3).unwrap();
             let _ = resend_verdict(&resend, failures, last, now);
+            let rate = RatePolicy::new(3, 60).unwrap();
+            let _ = rate_verdict(&rate, &[expires_at, last, u64::MAX], now);
         }
 
         #[test]

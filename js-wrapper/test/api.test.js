@@ -143,6 +143,35 @@ test('lockout verdicts', () => {
   assert.deepEqual(tf.lockoutVerdict({ now: 1000, failures: 3, lastFailureAt: 1000, threshold: 3, durationSeconds: 60 }), { locked: true, until: 61_000 });
 });
 
+test('lockout guard: the condition of the write that spends a guess, the same rule as the verdict', () => {
+  const guard = tf.lockoutGuard({ now: 1_000_000 });
+  assert.deepEqual(guard, { failuresBelow: 10, lastFailureAtMost: 100_000 });
+  assert.deepEqual(tf.lockoutGuard({ now: 1000, threshold: 3, durationSeconds: 60 }), { failuresBelow: 3, lastFailureAtMost: null });
+  assert.deepEqual(tf.lockoutVerdict({ now: 1_000_000, failures: 10, lastFailureAt: 100_000 }), { locked: false });
+  assert.deepEqual(tf.lockoutVerdict({ now: 1_000_000, failures: 10, lastFailureAt: 100_001 }), { locked: true, until: 1_000_001 });
+});
+
+test('rate verdicts: exact sliding window', () => {
+  let times = [];
+  for (const now of [1000, 2000, 3000]) {
+    const verdict = tf.rateVerdict({ now, times, cap: 3, windowSeconds: 60 });
+    assert.equal(verdict.allowed, true);
+    times = verdict.times;
+  }
+  assert.deepEqual(times, [1000, 2000, 3000]);
+  assert.deepEqual(tf.rateVerdict({ now: 60_999, times, cap: 3, windowSeconds: 60 }), { allowed: false, retryAt: 61_000 });
+  assert.deepEqual(tf.rateVerdict({ now: 61_000, times, cap: 3, windowSeconds: 60 }), { allowed: true, times: [2000, 3000, 61_000] });
+  assert.throws(() => tf.rateVerdict({ now: 1, times: Array(101).fill(0), cap: 3, windowSeconds: 60 }), RangeError);
+  assert.throws(() => tf.rateVerdict({ now: 1, times: [1.5], cap: 3, windowSeconds: 60 }), RangeError);
+});
+
+test('keyed token hashes depend on the key and differ from the plain hash', () => {
+  const a = tf.keyedTokenHash('token', new Uint8Array(32).fill(1));
+  assert.match(a, /^[0-9a-f]{64}$/);
+  assert.notEqual(a, tf.keyedTokenHash('token', new Uint8Array(32).fill(2)));
+  assert.notEqual(a, tf.hashToken('token'));
+});
+
 test('LIMITS come from the core and are frozen', () => {
   assert.equal(tf.LIMITS.MAX_CODE_TTL_SECONDS, 600);
   assert.equal(tf.LIMITS.MIN_KEY_BYTES, 32);

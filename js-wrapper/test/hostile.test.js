@@ -70,6 +70,9 @@ const CALLS = {
   codeExpiresAt: { args: [{ now: 1000, ttlSeconds: 300 }], names: ['opts'], accepts: [['undefined', 'object']] },
   resendVerdict: { args: [{ now: 1000, lastSentAt: 0, resends: 0, cooldownSeconds: 30, maxResends: 3 }], names: ['state'] },
   lockoutVerdict: { args: [{ now: 1000, failures: 0, lastFailureAt: 0, threshold: 10, durationSeconds: 900 }], names: ['state'] },
+  keyedTokenHash: { args: ['token', KEY], names: ['token', 'key'], accepts: [TEXT_OK] },
+  lockoutGuard: { args: [{ now: 1000, threshold: 10, durationSeconds: 900 }], names: ['opts'], accepts: [['object']] },
+  rateVerdict: { args: [{ now: 1000, times: [10, 20], cap: 3, windowSeconds: 60 }], names: ['state'] },
 };
 
 // Option keys whose hostile values are accepted: `undefined` means "use the default"
@@ -85,6 +88,8 @@ const OPTION_ACCEPTS = {
   'resendVerdict.now': ['undefined'], 'resendVerdict.cooldownSeconds': ['undefined'], 'resendVerdict.maxResends': ['undefined'],
   'lockoutVerdict.now': ['undefined'], 'lockoutVerdict.lastFailureAt': ['null'],
   'lockoutVerdict.threshold': ['undefined'], 'lockoutVerdict.durationSeconds': ['undefined'],
+  'lockoutGuard.now': ['undefined'], 'lockoutGuard.threshold': ['undefined'], 'lockoutGuard.durationSeconds': ['undefined'],
+  'rateVerdict.now': ['undefined'], 'rateVerdict.times': ['array'],
 };
 
 function expectDocumentedError(fn, names, where) {

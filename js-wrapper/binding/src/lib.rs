@@ -74,23 +74,34 @@ fn algorithm(id: u8) -> Result<core::Algorithm, Error> {
     }
 }
 
+/// Distinct hashing keys a server uses at once: the code key and the token key, each
+/// under the current secret and one previous one.
+const CACHED_KEYS: usize = 4;
+
 thread_local! {
-    /// The last hashing key and its keyed HMAC state. A server hashes every code with
-    /// the same key, so keying HMAC once instead of per call halves the work.
-    static HASH_KEY: RefCell<Option<(Zeroizing<Vec<u8>>, HashKey)>> = const { RefCell::new(None) };
+    /// The last hashing keys and their keyed HMAC states. A server hashes with the same
+    /// few keys over and over, so keying HMAC once instead of per call halves the work.
+    static HASH_KEYS: RefCell<Vec<(Zeroizing<Vec<u8>>, HashKey)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs `f` with the [`HashKey`] for `key`, reusing the cached one when the bytes match.
+/// Runs `f` with the [`HashKey`] for `key`, reusing a cached one when the bytes match.
 fn with_hash_key<T>(key: &[u8], f: impl FnOnce(&HashKey) -> Result<T, Error>) -> Result<T, Error> {
-    HASH_KEY.with(|cell| {
+    HASH_KEYS.with(|cell| {
         let mut cache = cell.borrow_mut();
-        let hit = cache.as_ref().is_some_and(|(bytes, _)| {
+        let hit = cache.iter().position(|(bytes, _)| {
             bytes.len() == key.len() && bool::from(bytes.as_slice().ct_eq(key))
         });
-        if !hit {
-            *cache = Some((Zeroizing::new(key.to_vec()), HashKey::new(key)?));
-        }
-        match cache.as_ref() {
+        let index = match hit {
+            Some(index) => index,
+            None => {
+                if cache.len() >= CACHED_KEYS {
+                    cache.remove(0);
+                }
+                cache.push((Zeroizing::new(key.to_vec()), HashKey::new(key)?));
+                cache.len().saturating_sub(1)
+            }
+        };
+        match cache.get(index) {
             Some((_, hash_key)) => f(hash_key),
             None => Err(Error::KeyTooShort),
         }
@@ -298,6 +309,12 @@ pub fn hash_token(token: &str) -> String {
     core::hash_token(token)
 }
 
+/// HMAC-SHA-256 hex of a token under a server key.
+#[wasm_bindgen(js_name = keyedTokenHash)]
+pub fn keyed_token_hash(token: &str, key: &[u8]) -> Out<String> {
+    with_hash_key(key, |k| Ok(core::keyed_token_hash(token, k))).map_err(err)
+}
+
 /// A fresh salt.
 #[wasm_bindgen(js_name = generateSalt)]
 pub fn generate_salt() -> Out<Vec<u8>> {
@@ -379,6 +396,42 @@ pub fn lockout_verdict(
     .map_err(err)
 }
 
+/// `[failures below, last failure at most]`, the second -1 while no lock can have run out.
+#[wasm_bindgen(js_name = lockoutGuard)]
+pub fn lockout_guard(now: f64, threshold: u32, duration_seconds: u32) -> Out<Vec<f64>> {
+    (|| {
+        let policy = core::LockoutPolicy::new(threshold, duration_seconds)?;
+        let guard = core::lockout_guard(&policy, whole(now)?);
+        Ok(vec![
+            f64::from(guard.failures_below),
+            guard.last_failure_at_most.map_or(-1.0, number),
+        ])
+    })()
+    .map_err(err)
+}
+
+/// `[0, ...times to store]` when one more event may happen, `[1, retry at]` when not.
+#[wasm_bindgen(js_name = rateVerdict)]
+pub fn rate_verdict(now: f64, times: &[f64], cap: u32, window_seconds: u32) -> Out<Vec<f64>> {
+    (|| {
+        let policy = core::RatePolicy::new(cap, window_seconds)?;
+        let times = times
+            .iter()
+            .map(|&at| whole(at))
+            .collect::<Result<Vec<u64>, Error>>()?;
+        Ok(match core::rate_verdict(&policy, &times, whole(now)?)? {
+            core::RateVerdict::Allowed { times } => {
+                let mut out = Vec::with_capacity(times.len().saturating_add(1));
+                out.push(0.0);
+                out.extend(times.into_iter().map(number));
+                out
+            }
+            core::RateVerdict::Capped { retry_at } => vec![1.0, number(retry_at)],
+        })
+    })()
+    .map_err(err)
+}
+
 /// `(name, value)` for each core constant, so that each name is written once.
 macro_rules! limits {
     ($($name:ident),* $(,)?) => { [$((stringify!($name), core::$name as f64)),*] };
@@ -386,7 +439,7 @@ macro_rules! limits {
 
 /// The core's bounds and defaults, so that JS validates with the same numbers. Names
 /// and values cross as two flat lists (cheaper than building a JS object here).
-const LIMITS: [(&str, f64); 43] = limits![
+const LIMITS: [(&str, f64); 51] = limits![
     MIN_CODE_DIGITS,
     MAX_CODE_DIGITS,
     DEFAULT_CODE_DIGITS,
@@ -430,6 +483,14 @@ const LIMITS: [(&str, f64); 43] = limits![
     MIN_LOCKOUT_SECONDS,
     MAX_LOCKOUT_SECONDS,
     DEFAULT_LOCKOUT_SECONDS,
+    MAX_RATE_CAP,
+    MAX_RATE_WINDOW_SECONDS,
+    DEFAULT_SENDS_PER_HOUR,
+    DEFAULT_SENDS_PER_NUMBER_PER_HOUR,
+    DEFAULT_NEW_NUMBERS_PER_DAY,
+    MAX_TRUSTED_DEVICES,
+    MAX_OPEN_CHALLENGES,
+    TOKEN_BYTES,
 ];
 
 /// The names of the core limits, comma-separated, in order.
