@@ -2,6 +2,10 @@
 // WebAssembly: a value of the wrong type throws TypeError, a value of the right type
 // but out of range (NaN, fractions, lengths) throws RangeError, and both name the
 // argument. Failures decided by the core throw TwoFactorError with a stable `code`.
+// Strings must be well-formed UTF-16: a lone surrogate throws RangeError (it would reach
+// the core as U+FFFD). Bytes must be a real Uint8Array (a Buffer, a view at an offset or
+// an array from another realm will do) without an overridden `length`, not detached;
+// the core reads a copy taken at the check.
 
 /** TOTP/HOTP hash function. */
 export type Algorithm = 'SHA1' | 'SHA256' | 'SHA512';

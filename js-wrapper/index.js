@@ -40,6 +40,9 @@ const MAX_SAFE_TIME = Number.MAX_SAFE_INTEGER;
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+// The byte checks return a copy of the caller's array: pass that to the core, never the
+// argument itself (lib/check.js says why).
+
 function codeString(code) {
   return check.digitString(code, 'code', L.MIN_CODE_DIGITS, L.MAX_CODE_DIGITS);
 }
@@ -122,8 +125,7 @@ function generateSecret(bytes = L.DEFAULT_SECRET_BYTES) {
 
 function base32Encode(bytes) {
   // At most what base32Decode reads back: 8 characters carry 5 bytes.
-  check.bytes(bytes, 'bytes', 0, (L.MAX_BASE32_CHARS / 8) * 5);
-  return wasm.base32Encode(bytes);
+  return wasm.base32Encode(check.bytes(bytes, 'bytes', 0, (L.MAX_BASE32_CHARS / 8) * 5));
 }
 
 function base32Decode(text) {
@@ -134,16 +136,16 @@ function base32Decode(text) {
 const TOTP_KEYS = ['time', 'period', 'digits', 'algorithm'];
 
 function generateTotp(secret, opts = {}) {
-  totpSecret(secret);
+  const key = totpSecret(secret);
   check.options(opts, 'opts', TOTP_KEYS);
   const { algorithm, digits, period } = totpOptions(opts);
-  return core.generateTotp(secret, algorithm, digits, period, unixSeconds(opts.time));
+  return core.generateTotp(key, algorithm, digits, period, unixSeconds(opts.time));
 }
 
 const VERIFY_TOTP_KEYS = [...TOTP_KEYS, 'window', 'afterStep'];
 
 function verifyTotp(token, secret, opts = {}) {
-  totpSecret(secret);
+  const key = totpSecret(secret);
   check.options(opts, 'opts', VERIFY_TOTP_KEYS);
   const { algorithm, digits, period } = totpOptions(opts);
   check.digitString(token, 'token', digits, digits);
@@ -153,7 +155,7 @@ function verifyTotp(token, secret, opts = {}) {
       ? -1
       : check.integer(opts.afterStep, 'afterStep', 0, MAX_SAFE_TIME);
   // The token crosses as its numeric value; its digit count was checked just above.
-  const step = fromStatus(wasm.verifyTotp(Number(token), secret, algorithm, digits, period, unixSeconds(opts.time), window, afterStep));
+  const step = fromStatus(wasm.verifyTotp(Number(token), key, algorithm, digits, period, unixSeconds(opts.time), window, afterStep));
   return step === -1 ? null : step;
 }
 
@@ -161,11 +163,12 @@ const URI_KEYS = ['secret', 'issuer', 'account', 'algorithm', 'digits', 'period'
 
 function otpauthUri(opts) {
   check.options(opts, 'opts', URI_KEYS);
-  totpSecret(opts.secret);
-  check.string(opts.issuer, 'issuer', 1, L.MAX_LABEL_BYTES);
-  check.string(opts.account, 'account', 1, L.MAX_LABEL_BYTES);
+  const secret = totpSecret(opts.secret);
+  // Each option is read once: a getter could give the core another value than the check.
+  const issuer = check.string(opts.issuer, 'issuer', 1, L.MAX_LABEL_BYTES);
+  const account = check.string(opts.account, 'account', 1, L.MAX_LABEL_BYTES);
   const { algorithm, digits, period } = totpOptions(opts);
-  return core.otpauthUri(opts.secret, opts.issuer, opts.account, algorithm, digits, period);
+  return core.otpauthUri(secret, issuer, account, algorithm, digits, period);
 }
 
 // --- Recovery codes ------------------------------------------------------------------
@@ -200,9 +203,9 @@ function sealKey(key) {
 }
 
 function sealSecret(plaintext, key, associatedData) {
-  check.bytes(plaintext, 'plaintext', 0, L.MAX_SEAL_BYTES);
+  const data = check.bytes(plaintext, 'plaintext', 0, L.MAX_SEAL_BYTES);
   const ad = check.textOrBytes(associatedData, 'associatedData', L.MAX_SEAL_BYTES);
-  return core.sealSecret(plaintext, sealKey(key), ad);
+  return core.sealSecret(data, sealKey(key), ad);
 }
 
 function openSecret(sealed, key, associatedData) {
@@ -294,9 +297,11 @@ function lockoutGuard(opts) {
 
 function rateVerdict(state) {
   check.options(state, 'state', ['now', 'times', 'cap', 'windowSeconds']);
-  if (!Array.isArray(state.times)) throw new TypeError('"times" must be an array of unix milliseconds');
-  if (state.times.length > L.MAX_RATE_CAP) throw new RangeError(`"times" must hold at most ${L.MAX_RATE_CAP} times`);
-  const times = Float64Array.from(state.times, (at) => check.integer(at, 'times', 0, MAX_SAFE_TIME));
+  // Read once: a getter must not pass the checks and then hand over something else.
+  const given = state.times;
+  if (!Array.isArray(given)) throw new TypeError('"times" must be an array of unix milliseconds');
+  if (given.length > L.MAX_RATE_CAP) throw new RangeError(`"times" must hold at most ${L.MAX_RATE_CAP} times`);
+  const times = Float64Array.from(given, (at) => check.integer(at, 'times', 0, MAX_SAFE_TIME));
   const [capped, ...rest] = core.rateVerdict(
     unixMillis(state.now, 'now'),
     times,

@@ -5,10 +5,22 @@
 // is checked here, and the error names the argument. Wrong type: TypeError. Right type,
 // wrong value (NaN, fractions, lengths, ranges): RangeError.
 
+// The intrinsic getters read a typed array's internal slots, which no own property,
+// prototype swap or Proxy can change, and they work on arrays from any realm. The
+// toStringTag getter gives the element type ('Uint8Array'), or undefined for anything
+// that is not a typed array.
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+const typedArrayName = Object.getOwnPropertyDescriptor(TypedArrayPrototype, Symbol.toStringTag).get;
+const typedArrayByteLength = Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'byteLength').get;
+const { isWellFormed } = String.prototype;
+
 function describe(value) {
   if (value === null) return 'null';
+  // Not `constructor.name`: a value could name itself anything there.
+  const name = typedArrayName.call(value);
+  if (name !== undefined) return name;
+  if (ArrayBuffer.isView(value)) return 'DataView';
   if (Array.isArray(value)) return 'array';
-  if (ArrayBuffer.isView(value)) return value.constructor.name;
   return typeof value;
 }
 
@@ -29,33 +41,67 @@ function optionalInteger(value, name, min, max, fallback) {
   return value === undefined ? fallback : integer(value, name, min, max);
 }
 
+/** A real Uint8Array (a Buffer or a subclass counts), from any realm. */
 function isBytes(value) {
-  // `instanceof` fails for arrays from another realm (vm, worker); the constructor name
-  // check accepts those and still refuses other typed arrays and look-alike objects.
-  return (
-    value instanceof Uint8Array ||
-    (ArrayBuffer.isView(value) && value.constructor.name === 'Uint8Array')
-  );
+  return typedArrayName.call(value) === 'Uint8Array';
 }
 
+function byteCount(length, name, min, max) {
+  if (length < min || length > max) {
+    const bound = min === max ? `${min}` : length < min ? `at least ${min}` : `at most ${max}`;
+    throw new RangeError(`"${name}" must be ${bound} bytes long, got ${length}`);
+  }
+}
+
+/**
+ * A copy of a Uint8Array whose length is in [min, max]. Pass the copy to wasm, never the
+ * argument: the glue sizes its buffer by `length` and then copies the real bytes, so a
+ * length that lies would have the core read stale heap past the end.
+ */
 function bytes(value, name, min, max) {
   if (!isBytes(value)) {
     throw new TypeError(`"${name}" must be a Uint8Array, got ${describe(value)}`);
   }
-  if (value.length < min || value.length > max) {
-    const bound = min === max ? `${min}` : value.length < min ? `at least ${min}` : `at most ${max}`;
-    throw new RangeError(`"${name}" must be ${bound} bytes long, got ${value.length}`);
+  // Read what the value claims first, as its getters may run code; then the real length,
+  // after which nothing of the caller's runs until the copy is taken.
+  const claimed = value.length;
+  const claimedBytes = value.byteLength;
+  const length = typedArrayByteLength.call(value);
+  // Other code reading this value would see other bytes than the core: refuse it.
+  if (claimed !== length || claimedBytes !== length) {
+    throw new TypeError(`"${name}" must be a Uint8Array without an overridden length`);
   }
-  return value;
+  byteCount(length, name, min, max);
+  try {
+    // Copies by the internal slots: no property, prototype or species of the value is read.
+    return new Uint8Array(value);
+  } catch {
+    // Only a view whose buffer was detached, or resized to end before the view, gets here.
+    // Both read as 0 bytes long: refuse them rather than take them for empty.
+    throw new TypeError(`"${name}" must be a Uint8Array that is not detached or out of bounds`);
+  }
 }
 
-function string(value, name, min, max) {
+function stringType(value, name) {
   if (typeof value !== 'string') {
     throw new TypeError(`"${name}" must be a string, got ${describe(value)}`);
   }
+}
+
+// wasm-bindgen encodes a lone surrogate as U+FFFD, so two different strings would reach
+// the core as the same bytes (hashToken('\uD800') === hashToken('\uFFFD')).
+function wellFormed(value, name) {
+  if (!isWellFormed.call(value)) {
+    throw new RangeError(`"${name}" must be well-formed UTF-16 (no lone surrogates)`);
+  }
+}
+
+function string(value, name, min, max) {
+  stringType(value, name);
   if (value.length < min || value.length > max) {
     throw new RangeError(`"${name}" must be ${min} to ${max} characters long, got ${value.length}`);
   }
+  wellFormed(value, name);
   return value;
 }
 
@@ -63,7 +109,7 @@ const DIGITS = /^[0-9]+$/;
 
 /** A string of ASCII digits whose length is in [min, max]. The value is never echoed. */
 function digitString(value, name, min, max) {
-  string(value, name, 0, Infinity);
+  stringType(value, name);
   if (value.length < min || value.length > max || !DIGITS.test(value)) {
     const length = min === max ? `${min}` : `${min} to ${max}`;
     throw new RangeError(`"${name}" must be ${length} ASCII digits`);
@@ -106,10 +152,13 @@ function oneOf(value, name, choices, fallback) {
   return choices[value];
 }
 
-/** Text or bytes, as bytes (associated data may be given as either). */
+/** Text or bytes, as bytes of our own (associated data may be given as either). */
 function textOrBytes(value, name, max) {
   if (typeof value === 'string') {
-    return bytes(Buffer.from(value, 'utf8'), name, 0, max);
+    wellFormed(value, name);
+    const encoded = Buffer.from(value, 'utf8');
+    byteCount(encoded.length, name, 0, max);
+    return encoded;
   }
   if (!isBytes(value)) {
     throw new TypeError(`"${name}" must be a string or a Uint8Array, got ${describe(value)}`);

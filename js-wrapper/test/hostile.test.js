@@ -37,6 +37,13 @@ const HOSTILE = {
   'empty Uint8Array': new Uint8Array(0),
   'huge Uint8Array': new Uint8Array(1_000_000),
   'spoofed bytes': { length: 32, byteLength: 32, constructor: Uint8Array, 0: 1 },
+  // Real typed arrays whose own properties or prototype tell another story than their bytes.
+  'Uint8Array(1), own length 600': Object.defineProperty(new Uint8Array(1), 'length', { value: 600 }),
+  'Uint8Array(1), own byteLength 600': Object.defineProperty(new Uint8Array(1), 'byteLength', { value: 600 }),
+  'Uint16Array, own constructor': Object.defineProperty(new Uint16Array(32), 'constructor', { value: Uint8Array }),
+  'Uint16Array, Uint8Array prototype': Object.setPrototypeOf(new Uint16Array(32), Uint8Array.prototype),
+  'Proxy of a Uint8Array': new Proxy(new Uint8Array(32), {}),
+  'lone surrogate': '\uD800',
 };
 
 // A valid call for each export, the name of each argument, and for each argument the
@@ -195,4 +202,88 @@ test('messages of argument errors never echo a code or a secret', () => {
     return true;
   });
   assert.throws(() => tf.verifyTotp('1234567', SECRET, { time: 59 }), (error) => !/1234567/.test(error.message));
+});
+
+// --- Byte arrays are judged by their internal slots, strings by their code points -------
+
+/** Asserts that `fn` throws `Type` naming `name`, in a short message. */
+function refuses(fn, Type, name) {
+  assert.throws(fn, (error) => {
+    assert.ok(error instanceof Type, `threw ${error.constructor.name}: ${error.message}`);
+    assert.ok(error.message.includes(`"${name}"`), error.message);
+    assert.ok(error.message.length < 200, 'message too long');
+    return true;
+  });
+}
+
+const ownLength = (size, length) => Object.defineProperty(new Uint8Array(size), 'length', { value: length });
+
+test('a Uint8Array whose length lies is refused, never read past its end', () => {
+  // Before the fix each of these read the wasm heap beyond the array's one byte.
+  refuses(() => tf.base32Encode(ownLength(1, 600)), TypeError, 'bytes');
+  refuses(() => tf.openSecret(tf.sealSecret(ownLength(1, 4096), SEAL_KEY, 'u'), SEAL_KEY, 'u'), TypeError, 'plaintext');
+  refuses(() => tf.sealSecret(SECRET, SEAL_KEY, ownLength(1, 600)), TypeError, 'associatedData');
+  refuses(() => tf.generateTotp(ownLength(1, 20), { time: 59 }), TypeError, 'secret');
+  class Longer extends Uint8Array {
+    get length() {
+      return 600;
+    }
+  }
+  refuses(() => tf.base32Encode(new Longer(1)), TypeError, 'bytes');
+});
+
+test('what crosses into wasm is a copy taken when the bytes were checked', () => {
+  // A length that grows after the check: the core must see only the byte that was checked.
+  let reads = 0;
+  const shifty = Object.defineProperty(new Uint8Array([0xff]), 'length', { get: () => (reads++ === 0 ? 1 : 600) });
+  assert.equal(tf.base32Encode(shifty), tf.base32Encode(new Uint8Array([0xff])));
+});
+
+test('other typed arrays posing as a Uint8Array are refused as keys', () => {
+  const posers = [
+    Object.defineProperty(new Uint16Array(32), 'constructor', { value: Uint8Array }),
+    Object.setPrototypeOf(new Uint16Array(32), Uint8Array.prototype),
+  ];
+  for (const key of posers) {
+    refuses(() => tf.hashCode('123456', key, SALT), TypeError, 'key');
+    assert.throws(() => tf.sealSecret(SECRET, key, 'u'), /got Uint16Array/);
+  }
+  refuses(() => tf.hashCode('123456', new Proxy(KEY, {}), SALT), TypeError, 'key');
+  // The message names the real type, not a name the value chose for itself.
+  const named = Object.defineProperty(new Int8Array(32), 'constructor', { value: { name: 'x'.repeat(500) } });
+  assert.throws(() => tf.hashCode('123456', named, SALT), /got Int8Array$/);
+});
+
+test('Uint8Arrays from another realm, Buffers and views at an offset are accepted', () => {
+  const foreign = require('node:vm').runInNewContext('new Uint8Array(32).fill(7)');
+  assert.equal(foreign instanceof Uint8Array, false);
+  assert.equal(tf.hashCode('123456', foreign, SALT), HASH);
+  assert.equal(tf.hashCode('123456', Buffer.from(KEY), SALT), HASH);
+  const view = new Uint8Array(64).fill(1).fill(7, 16, 48).subarray(16, 48);
+  assert.equal(tf.hashCode('123456', view, SALT), HASH);
+});
+
+test('a Uint8Array over a detached or shrunk buffer is refused, not taken for no bytes', () => {
+  const detached = new Uint8Array(8);
+  structuredClone(detached.buffer, { transfer: [detached.buffer] });
+  refuses(() => tf.base32Encode(detached), TypeError, 'bytes');
+  refuses(() => tf.sealSecret(detached, SEAL_KEY, 'u'), TypeError, 'plaintext');
+  const resizable = new ArrayBuffer(32, { maxByteLength: 64 });
+  const outOfBounds = new Uint8Array(resizable, 8, 16);
+  resizable.resize(4);
+  refuses(() => tf.base32Encode(outOfBounds), TypeError, 'bytes');
+});
+
+test('strings must be well-formed: a lone surrogate is refused, not read as U+FFFD', () => {
+  // Before the fix hashToken('\uD800') === hashToken('\uFFFD'): two tokens, one hash.
+  refuses(() => tf.hashToken('\uD800'), RangeError, 'token');
+  assert.throws(() => tf.hashToken('\uD800'), (error) => !error.message.includes('\uD800'));
+  refuses(() => tf.hashToken('a\uDC00b'), RangeError, 'token');
+  assert.match(tf.hashToken('\uFFFD'), /^[0-9a-f]{64}$/);
+  const { createHash } = require('node:crypto');
+  assert.equal(tf.hashToken('\uD83D\uDE00'), createHash('sha256').update('\uD83D\uDE00').digest('hex'));
+  refuses(() => tf.sealSecret(SECRET, SEAL_KEY, 'user:\uD800'), RangeError, 'associatedData');
+  refuses(() => tf.openSecret(SEALED, SEAL_KEY, 'user:1\uDFFF'), RangeError, 'associatedData');
+  refuses(() => tf.otpauthUri({ secret: SECRET, issuer: 'Acme\uD800', account: 'a' }), RangeError, 'issuer');
+  refuses(() => tf.verifyRecoveryCode('abcd-efgh-jkm\uD800', RECOVERY_HASH, KEY, SALT), RangeError, 'code');
 });
