@@ -3,6 +3,7 @@
 // Startup: load keys and the SMS provider (a bad one stops Strapi here), register the
 // admin permissions, and check that every route able to mint a token is behind the gate.
 const { WRAPPED, TOKEN_ACTIONS } = require('./register');
+const privateTables = require('./private-tables');
 
 // users-permissions auth actions that never mint a token for a password alone: refresh
 // only trades a refresh token, which itself came through the gate.
@@ -14,8 +15,12 @@ const ACTIONS = [
   { uid: 'users.manage', displayName: "See and reset users' second factors, unlock users", subCategory: 'users' },
 ].map((action) => ({ ...action, section: 'plugins', pluginName: 'two-factor' }));
 
-/** Throws, naming the route, if any users-permissions route could mint a token ungated. */
-const selfCheck = (strapi) => {
+/**
+ * Throws, naming the route, if any users-permissions route could mint a token ungated;
+ * and naming the type, if any of the plugin's tables is reachable from outside the plugin
+ * (the content API, GraphQL, the content manager or the document service).
+ */
+const selfCheck = async (strapi) => {
   const auth = strapi.plugin('users-permissions').controller('auth');
   const unwrapped = TOKEN_ACTIONS.filter((action) => !auth[action]?.[WRAPPED]);
   if (unwrapped.length > 0) {
@@ -42,15 +47,21 @@ const selfCheck = (strapi) => {
       `strapi-plugin-two-factor: self-check failed: no users-permissions route for auth.${missing.join(', auth.')}; this plugin does not match the installed users-permissions`,
     );
   }
+  const reachable = await privateTables.check(strapi);
+  if (reachable.length > 0) throw new Error(`strapi-plugin-two-factor: self-check failed: ${reachable.join('; ')}`);
 };
 
 const bootstrap = async ({ strapi }) => {
   strapi.plugin('two-factor').service('keys').load();
   strapi.plugin('two-factor').service('delivery').load();
+  strapi.plugin('two-factor').service('credentials').watch();
+  // Made now, not by the first login with an unknown identifier, whose answer it would slow.
+  await require('./dummy-hash')(strapi);
   await strapi.service('admin::permission').actionProvider.registerMany(ACTIONS);
-  selfCheck(strapi);
+  await selfCheck(strapi);
   const graphql = strapi.plugin('graphql') ? ', GraphQL login/register' : '';
   strapi.log.info(`[two-factor] second step active on login, register, password reset/change, OAuth callbacks${graphql}`);
+  strapi.log.info('[two-factor] plugin tables private: no content API, GraphQL, content manager or document service access');
 };
 
 module.exports = bootstrap;

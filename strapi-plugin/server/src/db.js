@@ -12,6 +12,33 @@ module.exports = (strapi, uid) => {
       .filter(([, attribute]) => attribute.columnName)
       .map(([name, attribute]) => [name, attribute.columnName]),
   );
-  return { query: () => strapi.db.getConnection(meta.tableName), col };
+  const query = () => strapi.db.getConnection(meta.tableName);
+  /**
+   * Inserts one row given by attribute names and returns its id, in one statement (no
+   * read back). MySQL answers the id without RETURNING, which it does not know.
+   */
+  const insert = async (values) => {
+    const row = Object.fromEntries(Object.entries(values).map(([name, value]) => [col[name], value]));
+    const statement = query().insert(row);
+    const [inserted] = await (strapi.db.dialect.client === 'mysql' ? statement : statement.returning(col.id));
+    return typeof inserted === 'object' ? inserted[col.id] : inserted;
+  };
+  return { query, col, insert };
 };
 module.exports.num = num;
+
+// MySQL/MariaDB (ER_LOCK_DEADLOCK), PostgreSQL (deadlock_detected, serialization_failure),
+// SQLite (busy): the statement was rolled back, and running it again is the remedy.
+const TRANSIENT = new Set(['ER_LOCK_DEADLOCK', '40P01', '40001', 'SQLITE_BUSY']);
+const RETRIES = 3;
+
+/** Runs one statement, again when the database rolled it back for a deadlock. */
+module.exports.retried = async (statement) => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await statement();
+    } catch (error) {
+      if (attempt >= RETRIES || !TRANSIENT.has(error?.code)) throw error;
+    }
+  }
+};

@@ -38,4 +38,7 @@ const deliveryFailed = (
   message = `The ${method === 'sms' ? 'SMS' : 'e-mail'} provider could not deliver the code. Try resending it.`,
 ) => httpError(503, 'DeliveryFailedError', message, details);
 
-module.exports = { twoFactorRequired, challengeClosed, noMethod, forbidden, deliveryFailed, errors };
+/** 409: another request changed the same thing at the same moment; nothing of this one was kept. */
+const conflict = (message) => httpError(409, 'ConflictError', message, {});
+
+module.exports = { twoFactorRequired, challengeClosed, noMethod, forbidden, deliveryFailed, conflict, errors };

@@ -6,18 +6,20 @@
 const { yup } = require('./strapi-utils');
 const validate = require('./validate');
 const { errors } = require('./errors');
+const guardStockInput = require('./stock-input');
+const dummyHash = require('./dummy-hash');
 
 const WRAPPED = Symbol.for('strapi-plugin-two-factor.wrapped');
 const USER_UID = 'plugin::users-permissions.user';
 
 /** Every users-permissions auth action that answers with a token; the self-check uses it. */
 const TOKEN_ACTIONS = ['callback', 'register', 'resetPassword', 'changePassword', 'emailConfirmation'];
-const PASSWORD_ACTIONS = ['resetPassword', 'changePassword'];
 
 // The stock login body schema, so that bad input gets the stock messages (without the
-// stock answer's echo of the values, which can include the password).
+// stock answer's echo of the values, which can include the password). A deviceId (the
+// refresh session's, in refresh mode) must fit its column, or the login would end in a 500.
 const validateCallbackBody = validate(
-  yup.object({ identifier: yup.string().required(), password: yup.string().required() }),
+  yup.object({ identifier: yup.string().required(), password: yup.string().required(), deviceId: validate.stockDeviceId }),
 );
 
 const mark = (fn) => Object.assign(fn, { [WRAPPED]: true });
@@ -26,17 +28,23 @@ const wrapAuth = (strapi, auth) => {
   const service = (name) => strapi.plugin('two-factor').service(name);
   const users = () => strapi.db.query(USER_UID);
 
-  /** The stock local-login checks, once: one bcrypt compare, the stock error messages. */
+  /**
+   * The stock local-login checks, once, with the stock error messages: exactly one bcrypt
+   * compare, also for an unknown identifier or a user without a password (against a
+   * dummy hash), so that the time taken does not tell whether the account exists.
+   */
   const checkPassword = async (ctx, store) => {
-    const params = ctx.request.body;
-    await validateCallbackBody(params);
+    const params = validateCallbackBody(ctx.request.body);
+    // Awaited before the lookup: the one-off cost of making it falls on the first login of
+    // the process whoever it is for.
+    const dummy = await dummyHash(strapi);
     const user = await users().findOne({
       where: { provider: 'local', $or: [{ email: params.identifier.toLowerCase() }, { username: params.identifier }] },
       populate: ['role'],
     });
-    if (!user || !user.password) throw new errors.ValidationError('Invalid identifier or password');
-    const valid = await strapi.plugin('users-permissions').service('user').validatePassword(params.password, user.password);
-    if (!valid) throw new errors.ValidationError('Invalid identifier or password');
+    const hash = user?.password || dummy;
+    const valid = await strapi.plugin('users-permissions').service('user').validatePassword(params.password, hash);
+    if (!valid || hash === dummy) throw new errors.ValidationError('Invalid identifier or password');
     const advanced = await store.get({ key: 'advanced' });
     if (advanced?.email_confirmation && user.confirmed !== true) {
       throw new errors.ApplicationError('Your account email is not confirmed');
@@ -63,7 +71,9 @@ const wrapAuth = (strapi, auth) => {
     const provider = ctx.params.provider || 'local';
     const store = strapi.store({ type: 'plugin', name: 'users-permissions' });
     const grant = await store.get({ key: 'grant' });
-    if (!grant?.[provider === 'local' ? 'email' : provider]?.enabled) {
+    // The provider comes from the URL: an own-property lookup (a route named `constructor`).
+    const grantKey = provider === 'local' ? 'email' : provider;
+    if (!grant || !Object.hasOwn(grant, grantKey) || !grant[grantKey]?.enabled) {
       throw new errors.ApplicationError('This provider is disabled');
     }
     const found = provider === 'local' ? await checkPassword(ctx, store) : await connectProvider(ctx, provider);
@@ -86,8 +96,6 @@ const wrapAuth = (strapi, auth) => {
     mark(async (ctx, ...rest) => {
       const result = await auth[action](ctx, ...rest);
       const userId = ctx.body?.user?.id;
-      // A new password ends every trust granted under the old one.
-      if (PASSWORD_ACTIONS.includes(action) && userId !== undefined) await service('devices').revokeAll(userId);
       if (!ctx.body?.jwt || userId === undefined) return result;
       const user = await users().findOne({ where: { id: userId } });
       const due = await service('gate').due(user);
@@ -104,7 +112,9 @@ const wrapAuth = (strapi, auth) => {
 };
 
 module.exports = ({ strapi }) => {
-  strapi.get('controllers').extend('plugin::users-permissions.auth', (auth) => wrapAuth(strapi, auth));
+  // The stock actions' input is type-checked first, and their errors lose the values.
+  strapi.get('controllers').extend('plugin::users-permissions.auth', (auth) => wrapAuth(strapi, guardStockInput(auth)));
+  require('./private-tables').seal({ strapi });
 };
 module.exports.WRAPPED = WRAPPED;
 module.exports.TOKEN_ACTIONS = TOKEN_ACTIONS;

@@ -22,7 +22,9 @@ const serve = (commands, ready) => {
  */
 const spawn = (script, args, env) =>
   new Promise((resolve, reject) => {
-    const child = fork(script, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // A child's Strapi log is dropped unless E2E_CHILD_STDOUT is set (to see a 500's stack).
+    const stdout = process.env.E2E_CHILD_STDOUT ? 'inherit' : 'ignore';
+    const child = fork(script, args, { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
     const pending = new Map();
     let serial = 0;
     const call = (command, ...commandArgs) =>

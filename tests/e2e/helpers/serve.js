@@ -13,6 +13,7 @@ const ipc = require('./ipc');
   const commands = {
     createUser: (options) => fixtures.createUser(app.strapi, options),
     ensureRole: async (type) => (await fixtures.ensureRole(app.strapi, type)).id,
+    createAdmin: (options) => fixtures.createAdmin(app.strapi, options),
     shiftClock: (ms) => Boolean(fixtures.shiftClock(app.strapi, ms)),
     challenge: (token) => plugin.service('challenges').findByToken(token),
     account: (userId) => plugin.service('accounts').find(userId),

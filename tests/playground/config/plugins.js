@@ -39,8 +39,10 @@ module.exports = ({ env }) => ({
         authenticated: { enforcement: 'required', methods: ['totp', 'sms', 'email'], trustedDeviceDays: 30 },
       },
       appName: 'Playground',
-      sms:
-        env('TWO_FACTOR_SMS_PROVIDER', 'console') === 'twilio'
+      sms: {
+        // E.164 calling codes phone setup accepts, comma-separated; unset: every country.
+        allowedCountries: env.array('TWO_FACTOR_SMS_COUNTRIES', []),
+        ...(env('TWO_FACTOR_SMS_PROVIDER', 'console') === 'twilio'
           ? {
               provider: 'twilio',
               options: {
@@ -51,7 +53,8 @@ module.exports = ({ env }) => ({
                 timeoutMs: env.int('TWILIO_TIMEOUT_MS', 10000),
               },
             }
-          : { provider: 'console', options: {} },
+          : { provider: 'console', options: {} }),
+      },
     },
   },
 });

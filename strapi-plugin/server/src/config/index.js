@@ -26,6 +26,14 @@ module.exports = {
       threshold: LIMITS.DEFAULT_LOCKOUT_THRESHOLD,
       durationSeconds: LIMITS.DEFAULT_LOCKOUT_SECONDS,
     },
+    // What sending codes may cost, whoever asks: past a cap no message goes out (429),
+    // and a user with an authenticator app still signs in with it.
+    caps: {
+      smsPerHour: LIMITS.DEFAULT_SENDS_PER_HOUR,
+      emailPerHour: LIMITS.DEFAULT_SENDS_PER_HOUR,
+      perNumberPerHour: LIMITS.DEFAULT_SENDS_PER_NUMBER_PER_HOUR,
+      newNumbersPerDay: LIMITS.DEFAULT_NEW_NUMBERS_PER_DAY,
+    },
     // The policy of a role that has none in the plugin store or in `roles`.
     // trustedDeviceDays (0..90): how long a device the user chose to trust skips the
     // second step; 0 turns trusted devices off for the role.
@@ -39,7 +47,8 @@ module.exports = {
     // E-mail the user when a factor is added or removed, recovery codes are regenerated
     // or two-factor is turned off.
     notifications: true,
-    sms: { provider: 'console', options: {} },
+    // allowedCountries: E.164 calling codes (['1', '44']) that phone setup accepts; [] for all.
+    sms: { provider: 'console', options: {}, allowedCountries: [] },
     messages: {
       sms: '{code} is your {appName} sign-in code. It expires in {minutes} minutes.',
       emailSubject: 'Your {appName} sign-in code',

@@ -24,9 +24,14 @@ module.exports = {
     totpEnabledAt: { type: 'biginteger', private: true },
     // Replay guard: the last time step accepted. A step at or before it never works again.
     totpLastStep: { type: 'biginteger', private: true },
-    // Only a number confirmed with a code sent to it receives login codes.
-    phone: { type: 'string', private: true },
+    // Only a number confirmed with a code sent to it receives login codes. Sealed and
+    // bound to the user like the TOTP secret; `phoneMasked` is all that is shown.
+    phone: { type: 'text', private: true },
+    phoneMasked: { type: 'string', private: true },
     phoneVerifiedAt: { type: 'biginteger', private: true },
+    // The generation of the user's recovery-code set: a regeneration moves it on by one
+    // conditional write (so of two at once, one wins), and only codes of this generation work.
+    recoveryGeneration: { type: 'integer', default: 0, private: true },
   },
   indexes: [{ name: 'two_factor_accounts_user_id_uq', columns: ['user_id'], type: 'unique' }],
 };

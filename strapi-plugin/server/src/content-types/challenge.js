@@ -20,7 +20,9 @@ module.exports = {
     // `login`: the second step of a sign-in. `phone`: confirming a new number, which is
     // `destination`. `enrol`: a sign-in of a user who must enrol before getting a session.
     purpose: { type: 'string', required: true, default: 'login', private: true },
-    destination: { type: 'string', private: true },
+    // Where the code went, sealed and bound to the user; cleared once the challenge ends,
+    // so nothing of a number typed into phone setup outlives its challenge.
+    destination: { type: 'text', private: true },
     method: { type: 'string', required: true, private: true },
     // HMAC-SHA-256 under the server key of (salt ‖ code).
     codeHash: { type: 'string', required: true, private: true },

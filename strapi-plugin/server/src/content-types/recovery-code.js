@@ -17,6 +17,8 @@ module.exports = {
     codeHash: { type: 'string', required: true, private: true },
     codeSalt: { type: 'string', required: true, private: true },
     usedAt: { type: 'biginteger', private: true },
+    // The set it belongs to (the account's recoveryGeneration when it was made).
+    generation: { type: 'integer', default: 0, private: true },
   },
   indexes: [{ name: 'two_factor_recovery_codes_user_id_idx', columns: ['user_id'] }],
 };

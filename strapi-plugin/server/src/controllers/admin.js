@@ -8,9 +8,11 @@ const { errors, deliveryFailed } = require('../errors');
 const mask = require('../mask');
 const validate = require('../validate');
 const { yup } = require('../strapi-utils');
-const { METHODS, ENFORCEMENTS, RANGES, TRUSTED_DEVICE_DAYS, adminSettingsSchema } = require('../config/schema');
+const { METHODS, ENFORCEMENTS, RANGES, TRUSTED_DEVICE_DAYS } = require('../config/schema');
 
-const TEST_INTERVAL_MS = 10_000;
+// One test message per admin per interval, counted in the database so that every
+// process sees it: the button cannot run up an SMS bill.
+const TEST_INTERVAL_SECONDS = 10;
 
 const checkTestMessage = validate(
   yup
@@ -57,9 +59,6 @@ module.exports = ({ strapi }) => {
     delivery: service('delivery').status(),
   });
 
-  // One test message per admin per interval in this process: the button cannot run up an SMS bill.
-  const lastTest = new Map();
-
   return {
     async getSettings(ctx) {
       ctx.body = { data: await settingsView() };
@@ -67,19 +66,11 @@ module.exports = ({ strapi }) => {
 
     /**
      * `{ roles?: { <type>: policy }, code?, resend?, lockout? }`, checked as a whole by the
-     * config's rules before anything is stored; a code-settings group may be partial.
+     * config's rules before anything is stored; a code-settings group may be partial. Only
+     * what it names changes, so two admins saving at once keep each other's changes.
      */
     async updateSettings(ctx) {
-      const input = ctx.request.body;
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-        throw new errors.ValidationError('The body must be an object: { roles?, code?, resend?, lockout? }');
-      }
-      const { roles, ...groups } = input;
-      const roleTypes = (await service('policy').roles()).map(({ type }) => type);
-      const checked = validate(adminSettingsSchema(roleTypes))({ roles, ...(await service('settings').laidOver(groups)) });
-      const { roles: policies = {}, ...codes } = checked;
-      await service('policy').save(policies);
-      await service('settings').save(codes);
+      const { policies, codes } = await service('settings').change(ctx.request.body);
       const changed = [...Object.keys(policies).map((type) => `roles.${type}`), ...Object.keys(codes)];
       service('events').emit('admin.settings.updated', { changed, adminId: ctx.state.user.id });
       strapi.log.info(`[two-factor] admin ${ctx.state.user.id}: settings changed: ${changed.join(', ') || 'nothing'}`);
@@ -91,10 +82,10 @@ module.exports = ({ strapi }) => {
       const { method, to } = checkTestMessage(ctx.request.body ?? {});
       const adminId = ctx.state.user.id;
       const now = service('clock').now();
-      if (now - (lastTest.get(adminId) ?? -Infinity) < TEST_INTERVAL_MS) {
-        throw new errors.RateLimitError('Wait a few seconds before sending another test message.');
+      const slot = await service('limits').take('admin-test', String(adminId), { cap: 1, windowSeconds: TEST_INTERVAL_SECONDS, now });
+      if (!slot.allowed) {
+        throw new errors.RateLimitError('Wait a few seconds before sending another test message.', { retryAt: new Date(slot.retryAt).toISOString() });
       }
-      lastTest.set(adminId, now);
       try {
         await service('delivery').sendTest({ method, to });
       } catch (error) {
@@ -118,7 +109,7 @@ module.exports = ({ strapi }) => {
       ctx.body = {
         data: {
           id: user.id,
-          methods: { totp: factors.totp, sms: factors.phone ? mask('sms', factors.phone) : null },
+          methods: { totp: factors.totp, sms: factors.phoneMasked },
           failures: factors.row?.failures ?? 0,
           locked: lock.locked,
           lockedUntil: lock.locked ? new Date(lock.until).toISOString() : null,
@@ -141,7 +132,7 @@ module.exports = ({ strapi }) => {
       const user = await targetUser(ctx);
       await service('factors').clear(user.id);
       await service('recovery').clear(user.id);
-      await service('devices').revokeAll(user.id);
+      await service('credentials').end(user.id);
       await service('notify').send(user, 'disabled');
       audit(ctx, 'reset', user.id);
       ctx.body = { data: { id: user.id, reset: true } };

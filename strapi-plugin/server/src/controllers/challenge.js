@@ -27,13 +27,25 @@ module.exports = ({ strapi }) => {
 
   /**
    * Which factor `code` proves for this challenge: the code it sent, or, for a sign-in,
-   * any other factor the user enrolled and the role allows (TOTP, a recovery code).
+   * another factor the user enrolled and the role allows (TOTP, a recovery code). Never
+   * a step-up code: a code proves only the challenge it was made for.
    * `policy()` is only asked when needed: the common case is the code that was sent.
    */
   const proves = async (row, code, policy, now) => {
     if (isSentCode(row, code)) return row.method;
     if (row.purpose !== 'login') return null;
-    return service('proof').match(row.userId, code, now, { allowTotp: (await policy()).methods.includes('totp') });
+    const allowTotp = (await policy()).methods.includes('totp');
+    return service('proof').match(row.userId, code, now, { allowTotp, allowStepUp: false });
+  };
+
+  /** The answer to a right code; a failure to build it gives the challenge back. */
+  const answer = async (ctx, row, build) => {
+    try {
+      return await build();
+    } catch (error) {
+      await service('challenges').release(row);
+      throw error;
+    }
   };
 
   return {
@@ -42,31 +54,33 @@ module.exports = ({ strapi }) => {
       const now = service('clock').now();
       const challenges = service('challenges');
       const row = await open(challenge);
-
-      const account = await service('gate').assertUnlocked(row.userId, now);
+      const user = await strapi.db.query(USER_UID).findOne({ where: { id: row.userId } });
+      if (!user) throw challengeClosed('unknown');
+      // The stock answer, to the holder of a challenge (who proved the password).
+      if (user.blocked === true) throw new errors.ApplicationError('Your account has been blocked by an administrator');
 
       // Take an attempt first: a burst of guesses can never pass the maximum.
       if (!(await challenges.reserveAttempt(row.id, now))) {
         const current = await challenges.findByToken(challenge);
         throw challengeClosed(current ? await challenges.settle(current, now) : 'unknown');
       }
+      // Then a place in the account's budget: past the lockout, no code is compared.
+      await service('proof').guess(row.userId, now);
 
-      const user = await strapi.db.query(USER_UID).findOne({ where: { id: row.userId } });
-      if (!user) throw challengeClosed('unknown');
       let policy;
       const policyOf = async () => (policy ??= await service('gate').policyOf(user));
       const factor = await proves(row, code, policyOf, now);
       if (!factor) {
         const after = await challenges.findByToken(challenge);
         service('events').emit('failed', { userId: row.userId, challengeId: row.id, attempts: after.attempts });
-        await service('proof').fail(row.userId, now);
+        await service('proof').missed(row.userId, now);
         throw new errors.ValidationError('Invalid code', { attemptsRemaining: Math.max(after.maxAttempts - after.attempts, 0) });
       }
 
+      // A right code gives its guess back, even one that loses the race below.
+      await service('proof').passed(row.userId);
       // Single use: of any number of concurrent correct codes, exactly one consumes.
       if (!(await challenges.consume(row, now))) throw challengeClosed('consumed');
-      if (account?.failures > 0) await service('accounts').resetFailures(row.userId);
-      if (user.blocked === true) throw new errors.ApplicationError('Your account has been blocked by an administrator');
       service('events').emit('verified', { userId: row.userId, challengeId: row.id, method: factor });
 
       if (row.purpose === 'enrol') {
@@ -74,9 +88,11 @@ module.exports = ({ strapi }) => {
         const methods = (await policyOf()).methods.filter((m) => m !== 'email');
         return ctx.send({ enrolment: { challenge, expiresAt: new Date(row.expiresAt).toISOString(), methods } });
       }
-      const days = rememberDevice ? (await policyOf()).trustedDeviceDays : 0;
-      const device = days ? await service('devices').remember(ctx, row.userId, days, now) : {};
-      return service('login').respond(ctx, user, device);
+      return answer(ctx, row, async () => {
+        const days = rememberDevice ? (await policyOf()).trustedDeviceDays : 0;
+        const device = days ? await service('devices').remember(ctx, row.userId, days, now) : {};
+        return service('login').respond(ctx, user, device);
+      });
     },
 
     async resend(ctx) {
@@ -106,9 +122,14 @@ module.exports = ({ strapi }) => {
           : new errors.RateLimitError('No more codes can be sent for this sign-in. Sign in again.', { reason: 'cap' });
       }
 
+      const destination = service('gate').destination(user, target, due.factors);
+      if (target !== 'totp') {
+        const cap = await service('caps').take({ userId: user.id, method: target, destination, now, rules });
+        if (!cap.allowed) throw service('caps').error(cap.retryAt);
+      }
+
       // The old code dies here; attempts are untouched, so a resend never buys guesses.
       const { code, codeHash, codeSalt } = challenges.freshCode(rules.code.digits);
-      const destination = service('gate').destination(user, target, due.factors);
       if (!(await challenges.replaceCode(row, { method: target, destination, codeHash, codeSalt, now, rules }))) {
         throw new errors.RateLimitError('Another code was just requested. Wait before asking again.');
       }

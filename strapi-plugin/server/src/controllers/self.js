@@ -4,7 +4,6 @@
 // e-mailed code was verified): status, authenticator app, phone, recovery codes, trusted
 // devices, step-up codes and turning 2FA off. Bodies were checked by the `body`
 // middleware; nothing from the client reaches the database unchecked.
-const tf = require('two-factor-wasm');
 const { errors, forbidden } = require('../errors');
 const mask = require('../mask');
 
@@ -19,9 +18,13 @@ module.exports = ({ strapi }) => {
   /**
    * After a factor is confirmed: the first factor brings a set of recovery codes (shown
    * this once), the user is told by e-mail, and an enrolment sign-in becomes a session.
+   * Which confirmation was the first is decided by the write that makes the set: of two
+   * racing first factors, one brings the codes and the other none.
    */
-  const confirmed = async (ctx, user, event, hadFactor) => {
-    const recoveryCodes = hadFactor ? undefined : await service('recovery').regenerate(user.id);
+  const confirmed = async (ctx, user, event, before) => {
+    const recovery = service('recovery');
+    const first = !service('factors').enrolled(before);
+    const recoveryCodes = first ? ((await recovery.issue(user.id, recovery.generationIn(before.row))) ?? undefined) : undefined;
     await service('notify').send(user, event);
     service('events').emit(event, { userId: user.id });
     if (ctx.state.enrolment) {
@@ -33,29 +36,55 @@ module.exports = ({ strapi }) => {
 
   /** The user's pending challenge of `purpose` if `code` is its code; throws otherwise. */
   const checkChallengeCode = async (userId, purpose, code, now) => {
-    const { status, row } = await service('challenges').spendLatest(userId, purpose, code, now);
+    const proof = service('proof');
+    const { status, row } = await service('challenges').spendLatest(userId, purpose, code, now, () => proof.guess(userId, now));
     if (status === 'none') throw new errors.ValidationError('No code is pending. Ask for a new one.');
     if (status === 'wrong') {
-      await service('proof').fail(userId, now);
+      await proof.missed(userId, now);
       throw new errors.ValidationError('Invalid code');
     }
+    await proof.passed(userId);
     return row;
   };
 
-  /** Sends a code for `purpose` to `destination`, honouring the resend cooldown. */
-  const sendCode = async (user, purpose, method, destination) => {
+  /**
+   * Sends a code for `purpose` to `destination`: one per resend cooldown and purpose
+   * (taken by one conditional write, so two processes cannot both send), and only under
+   * the delivery caps. `newNumber`: a phone setup to a number not tried just before.
+   */
+  const sendCode = async (user, purpose, method, destination, { newNumber = false } = {}) => {
     const now = service('clock').now();
-    const challenges = service('challenges');
-    const previous = await challenges.latest(user.id, purpose);
-    // Only the cooldown applies here (each code is a new challenge, so there is no cap).
     const rules = await service('settings').get();
-    const verdict = tf.resendVerdict({ now, lastSentAt: previous?.lastSentAt ?? 0, resends: 0, cooldownSeconds: rules.resend.cooldownSeconds });
-    if (!verdict.allowed) {
-      throw new errors.RateLimitError('Wait before asking for another code.', { retryAt: iso(verdict.retryAt) });
+    const { cooldownSeconds } = rules.resend;
+    if (cooldownSeconds > 0) {
+      const cooldown = await service('limits').take(`cooldown:${purpose}`, String(user.id), { cap: 1, windowSeconds: cooldownSeconds, now });
+      if (!cooldown.allowed) throw new errors.RateLimitError('Wait before asking for another code.', { retryAt: iso(cooldown.retryAt) });
     }
-    const { token, row, code } = await challenges.create({ userId: user.id, purpose, method, destination, now, rules });
+    const caps = service('caps');
+    const verdict = newNumber ? await caps.takeNewNumber({ userId: user.id, now, rules }) : { allowed: true };
+    const cap = verdict.allowed ? await caps.take({ userId: user.id, method, destination, now, rules }) : verdict;
+    if (!cap.allowed) throw caps.error(cap.retryAt);
+    const { token, row, code } = await service('challenges').create({ userId: user.id, purpose, method, destination, now, rules });
     const { challenge, ...details } = await service('gate').deliver({ token, row, user, methods: [method], code, rules });
     return details;
+  };
+
+  /**
+   * A user who has a factor adds or replaces one only with a live code from one they
+   * have (as for turning 2FA off): a stolen session alone cannot bind the attacker's app
+   * or number. A user with none enrols the first freely.
+   */
+  const requireProofIfEnrolled = async (user, factors, code) => {
+    if (service('factors').enrolled(factors)) await service('proof').require(user, code);
+  };
+
+  /** Refuses a number outside `sms.allowedCountries` (E.164 calling codes), saying so. */
+  const checkCountry = (phoneNumber) => {
+    const allowed = strapi.config.get('plugin::two-factor.sms').allowedCountries ?? [];
+    if (allowed.length === 0 || allowed.some((code) => phoneNumber.startsWith(`+${code}`))) return;
+    throw new errors.ValidationError(`Phone numbers of this country are not accepted. Accepted country codes: ${allowed.map((code) => `+${code}`).join(', ')}`, {
+      field: 'phoneNumber',
+    });
   };
 
   return {
@@ -72,7 +101,7 @@ module.exports = ({ strapi }) => {
           allowedMethods: policy.methods,
           methods: {
             totp: factors.totp,
-            sms: factors.phone ? mask('sms', factors.phone) : null,
+            sms: factors.phoneMasked,
             email: user.email ? mask('email', user.email) : null,
           },
           recoveryCodesRemaining: await service('recovery').remaining(user.id),
@@ -86,31 +115,38 @@ module.exports = ({ strapi }) => {
       const { user } = ctx.state;
       const policy = await service('gate').policyOf(user);
       if (!policy.methods.includes('totp')) throw forbidden('Your role does not allow authenticator apps');
-      if ((await service('factors').of(user.id)).totp) {
+      const factors = await service('factors').of(user.id);
+      if (factors.totp) {
         throw new errors.ValidationError('An authenticator app is already set up. Turn two-factor off first to replace it.');
       }
+      await requireProofIfEnrolled(user, factors, ctx.request.body.code);
       ctx.body = { data: await service('factors').startTotp(user) };
     },
 
     async totpConfirm(ctx) {
       const { user } = ctx.state;
       const now = service('clock').now();
-      await service('gate').assertUnlocked(user.id, now);
       const before = await service('factors').of(user.id);
+      await service('proof').guess(user.id, now);
       if (!(await service('factors').confirmTotp(user.id, ctx.request.body.code, now))) {
-        await service('proof').fail(user.id, now);
+        await service('proof').missed(user.id, now);
         throw new errors.ValidationError('Invalid code, or no authenticator setup is pending');
       }
-      await service('accounts').resetFailures(user.id);
-      return confirmed(ctx, user, 'totp.added', service('factors').enrolled(before));
+      await service('proof').passed(user.id);
+      return confirmed(ctx, user, 'totp.added', before);
     },
 
     async phoneSetup(ctx) {
       const { user } = ctx.state;
       const policy = await service('gate').policyOf(user);
       if (!policy.methods.includes('sms')) throw forbidden('Your role does not allow SMS codes');
+      const { phoneNumber, code } = ctx.request.body;
+      checkCountry(phoneNumber);
       await service('gate').assertUnlocked(user.id, service('clock').now());
-      ctx.body = { data: await sendCode(user, 'phone', 'sms', ctx.request.body.phoneNumber) };
+      await requireProofIfEnrolled(user, await service('factors').of(user.id), code);
+      const previous = await service('challenges').latest(user.id, 'phone');
+      const newNumber = previous?.destination !== phoneNumber;
+      ctx.body = { data: await sendCode(user, 'phone', 'sms', phoneNumber, { newNumber }) };
     },
 
     async phoneConfirm(ctx) {
@@ -120,8 +156,7 @@ module.exports = ({ strapi }) => {
       const before = await service('factors').of(user.id);
       const row = await checkChallengeCode(user.id, 'phone', ctx.request.body.code, now);
       await service('factors').setPhone(user.id, row.destination, now);
-      await service('accounts').resetFailures(user.id);
-      return confirmed(ctx, user, 'phone.added', service('factors').enrolled(before));
+      return confirmed(ctx, user, 'phone.added', before);
     },
 
     async stepUp(ctx) {
@@ -141,8 +176,10 @@ module.exports = ({ strapi }) => {
       if (!service('factors').enrolled(await service('factors').of(user.id))) {
         throw new errors.ValidationError('Enrol an authenticator app or a phone first');
       }
+      // The set this request replaces is the one it saw before proving a factor.
+      const from = await service('recovery').generationOf(user.id);
       await service('proof').require(user, ctx.request.body.code);
-      const recoveryCodes = await service('recovery').regenerate(user.id);
+      const recoveryCodes = await service('recovery').regenerate(user.id, from);
       await service('notify').send(user, 'recovery.regenerated');
       service('events').emit('recovery.regenerated', { userId: user.id });
       ctx.body = { data: { recoveryCodes } };

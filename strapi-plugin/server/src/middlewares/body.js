@@ -6,16 +6,18 @@
 // limiter, whose key would otherwise include a client-chosen `email` field.
 const { yup } = require('../strapi-utils');
 const validate = require('../validate');
+const { errors } = require('../errors');
 const { METHODS } = require('../config/schema');
 
-// yup's default type message quotes the value it got; a code typed as a number would
-// come back in the error. Every field names its type instead.
-const string = (path) => yup.string().strict().typeError(`${path} must be a string`);
-
-const challenge = string('challenge')
+// Type errors need no message here: validate() answers each with the field and the type
+// it wants, never with the value (a code sent as a number would otherwise come back).
+const challenge = yup
+  .string()
   .required('challenge is required')
   .matches(/^[A-Za-z0-9_-]{43}$/, 'challenge must be the token from the login response');
-const code = string('code').required('code is required').max(64, 'code is too long');
+const code = yup.string().required('code is required').max(64, 'code is too long');
+// A live code from a factor the user already has: asked for when they add or replace one.
+const proofCode = yup.string().max(64, 'code is too long');
 const deliveredMethod = yup.mixed().oneOf([...METHODS, undefined], `method must be one of: ${METHODS.join(', ')}`);
 const body = (fields) => yup.object(fields).noUnknown(true, 'unknown field: ${unknown}').strict();
 
@@ -23,26 +25,40 @@ const SCHEMAS = {
   verify: body({
     challenge,
     code,
-    rememberDevice: yup.boolean().strict().typeError('rememberDevice must be true or false'),
-    deviceId: string('deviceId').max(256),
+    rememberDevice: yup.boolean(),
+    deviceId: validate.deviceId,
   }),
   resend: body({ challenge, method: deliveredMethod }),
   empty: body({}),
   code: body({ code }),
+  totpSetup: body({ code: proofCode }),
   phone: body({
-    phoneNumber: string('phoneNumber')
+    code: proofCode,
+    phoneNumber: yup
+      .string()
       .required('phoneNumber is required')
       .matches(/^\+[1-9]\d{6,14}$/, 'phoneNumber must be in E.164 form, like +15551234567'),
   }),
   method: body({ method: yup.mixed().oneOf(['sms', 'email'], 'method must be sms or email').required('method is required') }),
 };
 
+/**
+ * Whether every string in a parsed JSON body is well-formed UTF-16. JSON can carry a lone
+ * surrogate (`"\ud800"`), which the core refuses: it must be a 400 here, not a 500 there.
+ */
+const wellFormed = (value) => {
+  if (typeof value === 'string') return value.isWellFormed();
+  if (value !== null && typeof value === 'object') return Object.values(value).every(wellFormed);
+  return true;
+};
+
 module.exports = (config) => {
-  const schema = SCHEMAS[config.schema];
-  if (!schema) throw new Error(`strapi-plugin-two-factor: no body schema named ${config.schema}`);
-  const check = validate(schema);
+  if (!Object.hasOwn(SCHEMAS, config.schema)) throw new Error(`strapi-plugin-two-factor: no body schema named ${config.schema}`);
+  const check = validate(SCHEMAS[config.schema]);
   return async (ctx, next) => {
-    check(ctx.request.body ?? {});
+    const input = ctx.request.body ?? {};
+    if (!wellFormed(input)) throw new errors.ValidationError('The request body holds text that is not well-formed (a lone surrogate)');
+    check(input);
     await next();
   };
 };

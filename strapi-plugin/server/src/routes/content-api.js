@@ -30,7 +30,7 @@ module.exports = {
     route('POST', '/auth/2fa/verify', 'challenge.verify', { schema: 'verify' }),
     route('POST', '/auth/2fa/resend', 'challenge.resend', { schema: 'resend' }),
     route('GET', '/auth/2fa/status', 'self.status', { schema: 'empty', account: SIGNED_IN }),
-    route('POST', '/auth/2fa/totp/setup', 'self.totpSetup', { schema: 'empty', account: ENROLLING }),
+    route('POST', '/auth/2fa/totp/setup', 'self.totpSetup', { schema: 'totpSetup', account: ENROLLING }),
     route('POST', '/auth/2fa/totp/confirm', 'self.totpConfirm', { schema: 'code', account: ENROLLING }),
     route('POST', '/auth/2fa/phone/setup', 'self.phoneSetup', { schema: 'phone', account: ENROLLING }),
     route('POST', '/auth/2fa/phone/confirm', 'self.phoneConfirm', { schema: 'code', account: ENROLLING }),

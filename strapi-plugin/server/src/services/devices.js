@@ -3,15 +3,18 @@
 // Trusted devices: after a verified second step the user may ask to be remembered. The
 // device keeps a 256-bit token: an httpOnly cookie in httpOnly mode; otherwise the
 // client gets `deviceToken` in the body and sends it back in the X-Two-Factor-Device
-// header. Only its SHA-256 is stored, and each use swaps it for a new one.
+// header. Only its keyed hash is stored, and each use swaps it for a new one. A user has
+// at most MAX_TRUSTED_DEVICES; remembering one more forgets the oldest.
 const tf = require('two-factor-wasm');
 const table = require('../db');
 
 const UID = 'plugin::two-factor.device';
+const { MAX_TRUSTED_DEVICES } = tf.LIMITS;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const COOKIE = 'strapi_2fa_device';
 
 module.exports = ({ strapi }) => {
+  const keys = () => strapi.plugin('two-factor').service('keys');
   const cookieOptions = (expiresAt) => ({
     httpOnly: true,
     secure: strapi.plugin('two-factor').service('login').cookieSecure(),
@@ -34,13 +37,21 @@ module.exports = ({ strapi }) => {
     return { deviceToken: token };
   };
 
+  /** Keeps the user's newest MAX_TRUSTED_DEVICES (`newest` among them), oldest forgotten first. */
+  const forgetBeyondCap = async (userId, newest) => {
+    const kept = await strapi.db.query(UID).findMany({ where: { userId }, orderBy: { id: 'desc' }, limit: MAX_TRUSTED_DEVICES, select: ['id'] });
+    const ids = [newest, ...kept.map((row) => row.id)];
+    await strapi.db.query(UID).deleteMany({ where: { userId, id: { $notIn: ids } } });
+  };
+
   return {
     /** Remembers this device for `days`; returns what to add to the response body. */
     async remember(ctx, userId, days, now) {
       const token = tf.generateToken();
       const expiresAt = now + days * DAY_MS;
       const label = String(ctx.request.headers['user-agent'] ?? '').slice(0, 200);
-      await strapi.db.query(UID).create({ data: { userId, tokenHash: tf.hashToken(token), label, expiresAt, lastUsedAt: now } });
+      const { id } = await strapi.db.query(UID).create({ data: { userId, tokenHash: keys().tokenHash(token), label, expiresAt, lastUsedAt: now } });
+      await forgetBeyondCap(userId, id);
       return deliver(ctx, token, expiresAt);
     },
 
@@ -51,14 +62,14 @@ module.exports = ({ strapi }) => {
     async recognise(ctx, userId, now) {
       const token = ctx.cookies.get(COOKIE) ?? ctx.request.header['x-two-factor-device'];
       if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-      const row = await strapi.db.query(UID).findOne({ where: { tokenHash: tf.hashToken(token) } });
+      const row = await strapi.db.query(UID).findOne({ where: { tokenHash: { $in: keys().tokenHashes(token) } } });
       if (!row || row.userId !== userId || Number(row.expiresAt) <= now) return null;
       const next = tf.generateToken();
       const { query, col } = table(strapi, UID);
       const rotated = await query()
         .where(col.id, row.id)
         .where(col.tokenHash, row.tokenHash)
-        .update({ [col.tokenHash]: tf.hashToken(next), [col.lastUsedAt]: now });
+        .update({ [col.tokenHash]: keys().tokenHash(next), [col.lastUsedAt]: now });
       return rotated === 1 ? deliver(ctx, next, Number(row.expiresAt)) : null;
     },
 

@@ -8,9 +8,13 @@ const table = require('../db');
 
 const { num } = table;
 
+const mask = require('../mask');
+
 const UID = 'plugin::two-factor.account';
 // Sealed secrets are bound to their user: a value copied to another row does not open.
 const sealedFor = (userId) => `two-factor totp user:${userId}`;
+const phoneFor = (userId) => `two-factor phone user:${userId}`;
+const SEALED = /^v1\./;
 
 module.exports = ({ strapi }) => {
   const service = (name) => strapi.plugin('two-factor').service(name);
@@ -19,13 +23,34 @@ module.exports = ({ strapi }) => {
 
   const open = (sealed, userId) => service('keys').open(sealed, sealedFor(userId));
 
+  /** The sealed number and its masked form, as stored. */
+  const phoneColumns = (userId, phone) => ({ phone: service('keys').sealText(phone, phoneFor(userId)), phoneMasked: mask('sms', phone) });
+
+  /**
+   * The verified number, opened. One stored before numbers were sealed (or under a
+   * previous secret) reads as it is and is sealed again under the current key.
+   */
+  const verifiedPhone = async (row) => {
+    if (!row?.phoneVerifiedAt || !row.phone) return null;
+    if (SEALED.test(row.phone)) {
+      const { plaintext, stale } = service('keys').open(row.phone, phoneFor(row.userId));
+      const phone = Buffer.from(plaintext).toString('utf8');
+      if (stale) await service('accounts').update(row.userId, phoneColumns(row.userId, phone));
+      return phone;
+    }
+    await service('accounts').update(row.userId, phoneColumns(row.userId, row.phone));
+    return row.phone;
+  };
+
   return {
-    /** What the user has enrolled (an absent row means nothing). */
+    /** What the user has enrolled (an absent row means nothing); `phone` is the opened number. */
     async of(userId) {
       const row = await service('accounts').find(userId);
+      const phone = await verifiedPhone(row);
       return {
         totp: Boolean(row?.totpEnabledAt),
-        phone: row?.phoneVerifiedAt ? row.phone : null,
+        phone,
+        phoneMasked: phone === null ? null : (row.phoneMasked ?? mask('sms', phone)),
         row,
       };
     },
@@ -99,7 +124,7 @@ module.exports = ({ strapi }) => {
     },
 
     async setPhone(userId, phone, now) {
-      await service('accounts').update(userId, { phone, phoneVerifiedAt: now });
+      await service('accounts').update(userId, { ...phoneColumns(userId, phone), phoneVerifiedAt: now });
     },
 
     /** Removes every factor (disable, or an admin reset); the lockout counter stays. */
@@ -110,6 +135,7 @@ module.exports = ({ strapi }) => {
         totpEnabledAt: null,
         totpLastStep: null,
         phone: null,
+        phoneMasked: null,
         phoneVerifiedAt: null,
       });
     },

@@ -102,6 +102,22 @@ module.exports = ({ strapi }) => {
     },
 
     /**
+     * The first of `methods` the challenge can use now: an authenticator app (nothing to
+     * send), or a method whose delivery caps take one more code. A cap stops sending,
+     * not signing in; when every method is capped, the 429 says when to try again.
+     */
+    async firstUsable(user, methods, factors, now, rules) {
+      let retryAt = Infinity;
+      for (const method of methods) {
+        if (method === 'totp') return method;
+        const cap = await service('caps').take({ userId: user.id, method, destination: this.destination(user, method, factors), now, rules });
+        if (cap.allowed) return method;
+        retryAt = Math.min(retryAt, cap.retryAt);
+      }
+      throw service('caps').error(retryAt);
+    },
+
+    /**
      * Refuses a locked account, else starts a challenge and throws the 401 carrying it.
      * A user with nothing the role accepts gets an e-mailed code that only opens
      * enrolment, never a session: no factor is bound on trust of the password alone.
@@ -112,8 +128,8 @@ module.exports = ({ strapi }) => {
       await this.assertUnlocked(user.id, now, factors.row);
       const enrol = methods.length === 0;
       if (enrol && !user.email) throw noMethod();
-      const method = enrol ? 'email' : methods[0];
       const rules = await service('settings').get();
+      const method = await this.firstUsable(user, enrol ? ['email'] : methods, factors, now, rules);
       const { token, row, code } = await service('challenges').create({
         userId: user.id,
         purpose: enrol ? 'enrol' : 'login',

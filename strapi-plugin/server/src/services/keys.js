@@ -1,7 +1,7 @@
 'use strict';
 
 // The server keys, derived from one configured secret with HKDF-SHA-256 so that each use
-// (code hashing now, sealing later) has its own key and none is the session JWT secret.
+// (code hashes, token hashes, sealing) has its own key and none is the session JWT secret.
 const { hkdfSync, randomBytes } = require('node:crypto');
 const tf = require('two-factor-wasm');
 const { LIMITS } = tf;
@@ -25,12 +25,12 @@ const decodeSecret = (secret) => {
 const derive = (master, label) => new Uint8Array(hkdfSync('sha256', master, Buffer.alloc(0), `strapi-plugin-two-factor ${label}`, 32));
 
 module.exports = ({ strapi }) => {
-  // [current, ...previous]: each `{ code, seal }`. New hashes and seals use the current
+  // [current, ...previous]: each `{ code, token, seal }`. New hashes and seals use the current
   // keys; stored ones made under a previous secret still verify and open, so a secret
   // can be rotated without locking enrolled users out.
   let sets = null;
   const keySet = (master) => {
-    const set = { code: derive(master, 'code hash v1'), seal: derive(master, 'seal v1') };
+    const set = { code: derive(master, 'code hash v1'), token: derive(master, 'token hash v1'), seal: derive(master, 'seal v1') };
     master.fill(0);
     return set;
   };
@@ -63,8 +63,19 @@ module.exports = ({ strapi }) => {
     codeKey: () => loaded()[0].code,
     /** Every HMAC key a stored code hash may have been made with, current first. */
     codeKeys: () => loaded().map((set) => set.code),
+    /**
+     * What is stored and indexed for a challenge or device token: its HMAC under the
+     * token key, so a row written by anyone without the secret matches no token.
+     */
+    tokenHash: (token) => tf.keyedTokenHash(token, loaded()[0].token),
+    /** Every hash a stored token may have been made with, current first (for lookups). */
+    tokenHashes: (token) => loaded().map((set) => tf.keyedTokenHash(token, set.token)),
+    /** A subject counted by a limit (a phone number) without storing it: its keyed hash. */
+    subjectHash: (value) => tf.keyedTokenHash(`subject:${value}`, loaded()[0].token),
     /** The XChaCha20-Poly1305 key for new seals. */
     sealKey: () => loaded()[0].seal,
+    /** Seals `text` (a phone number, an address) under the current key, bound to `associatedData`. */
+    sealText: (text, associatedData) => tf.sealSecret(Buffer.from(text, 'utf8'), loaded()[0].seal, associatedData),
     /**
      * Opens a sealed value with the current key or a previous one: `{ plaintext, stale }`,
      * where `stale` says it should be sealed again with the current key.

@@ -1,14 +1,14 @@
 'use strict';
 
 // Which roles need a second step, and which methods they may use. Admin edits live in the
-// plugin store (so every process sees them); `roles` in the config seeds roles not edited.
-const STORE_KEY = 'roles';
-
+// plugin store (see the settings service, which saves them); `roles` in the config seeds
+// roles not edited.
 module.exports = ({ strapi }) => {
-  const store = () => strapi.store({ type: 'plugin', name: 'two-factor' });
   const config = (key) => strapi.config.get(`plugin::two-factor.${key}`);
-  const stored = async () => (await store().get({ key: STORE_KEY })) ?? {};
-  const effective = (saved, type) => saved[type] ?? config('roles')[type] ?? config('defaultPolicy');
+  // Role types are names admins choose: "constructor" must not find Object's (security.md #29).
+  const own = (policies, type) => (Object.hasOwn(policies, type) ? policies[type] : undefined);
+  const effective = (saved, type) => own(saved, type) ?? own(config('roles'), type) ?? config('defaultPolicy');
+  const stored = () => strapi.plugin('two-factor').service('settings').stored('roles');
 
   return {
     /** Every users-permissions role: `[{ type, name }]`. */
@@ -24,11 +24,6 @@ module.exports = ({ strapi }) => {
 
     async forRole(type) {
       return effective(await stored(), type);
-    },
-
-    /** Stores policies, by role type, already checked against the role policy schema. */
-    async save(policies) {
-      await store().set({ key: STORE_KEY, value: { ...(await stored()), ...policies } });
     },
   };
 };

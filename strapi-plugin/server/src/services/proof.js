@@ -1,9 +1,11 @@
 'use strict';
 
 // A live second-factor code from a signed-in user, required before sensitive changes
-// (new recovery codes, turning 2FA off). Accepted: a current TOTP (replay-guarded), an
-// unused recovery code, or the code of a step-up challenge sent by SMS or e-mail.
-// Wrong codes count toward the account lockout, like wrong login codes.
+// (new recovery codes, adding or replacing a factor, turning 2FA off). Accepted: a
+// current TOTP (replay-guarded), an unused recovery code, or the code of a step-up
+// challenge sent by SMS or e-mail. Every code compared, here or at sign-in, first takes
+// a place in the account's budget of guesses (`guess`): the lockout is decided before
+// the comparison, by one conditional write, so no burst can compare more.
 const { errors } = require('../errors');
 
 module.exports = ({ strapi }) => {
@@ -12,34 +14,47 @@ module.exports = ({ strapi }) => {
   return {
     /**
      * Which factor `code` proved ('totp', 'recovery' or 'step-up'), or null.
-     * `allowTotp`: the role allows authenticator apps.
+     * `allowTotp`: the role allows authenticator apps. `allowStepUp`: a step-up code
+     * counts; never at sign-in, where a code proves only the challenge it was sent for.
      */
-    async match(userId, code, now, { allowTotp = true } = {}) {
+    async match(userId, code, now, { allowTotp = true, allowStepUp = true } = {}) {
       if (allowTotp && (await service('factors').useTotp(userId, code, now))) return 'totp';
       if (await service('recovery').use(userId, code, now)) return 'recovery';
-      if ((await service('challenges').spendLatest(userId, 'step-up', code, now)).status === 'ok') return 'step-up';
+      if (allowStepUp && (await service('challenges').spendLatest(userId, 'step-up', code, now)).status === 'ok') return 'step-up';
       return null;
     },
 
     /** Throws unless `code` is a live factor; a wrong one is a counted failure. */
     async require(user, code) {
       const now = service('clock').now();
-      await service('gate').assertUnlocked(user.id, now);
+      await this.guess(user.id, now);
       if (typeof code === 'string' && (await this.match(user.id, code, now))) {
-        await service('accounts').resetFailures(user.id);
+        await this.passed(user.id);
         return;
       }
-      await this.fail(user.id, now);
+      await this.missed(user.id, now);
       throw new errors.ValidationError('A current two-factor code is required for this change', { field: 'code' });
     },
 
-    /** Counts a wrong code against the account; throws the 429 when that locks it. */
-    async fail(userId, now) {
-      const locked = await service('accounts').recordFailure(userId, now);
-      if (locked.locked) {
-        service('events').emit('locked', { userId, until: locked.until });
+    /** Takes a place in the account's budget of guesses before a code is compared; 429 when spent. */
+    async guess(userId, now) {
+      if (await service('accounts').takeGuess(userId, now)) return;
+      const lock = await service('accounts').lockState(userId, now);
+      throw service('gate').lockedError(lock.locked ? lock.until : now);
+    },
+
+    /** A right code: the guess it took, and the run of failures before it, are given back. */
+    async passed(userId) {
+      await service('accounts').resetFailures(userId);
+    },
+
+    /** A wrong code (already counted by `guess`); throws the 429 when it was the last one. */
+    async missed(userId, now) {
+      const lock = await service('accounts').lockState(userId, now);
+      if (lock.locked) {
+        service('events').emit('locked', { userId, until: lock.until });
         strapi.log.warn(`[two-factor] account of user ${userId} locked after repeated failed codes`);
-        throw service('gate').lockedError(locked.until);
+        throw service('gate').lockedError(lock.until);
       }
     },
   };

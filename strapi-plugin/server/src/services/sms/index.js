@@ -9,4 +9,7 @@ const PROVIDERS = {
   custom: require('./custom'),
 };
 
-module.exports = (name, options) => PROVIDERS[name](options ?? {});
+module.exports = (name, options) => {
+  if (!Object.hasOwn(PROVIDERS, name)) throw new Error(`strapi-plugin-two-factor: unknown SMS provider "${String(name).slice(0, 40)}"`);
+  return PROVIDERS[name](options ?? {});
+};

@@ -1,0 +1,49 @@
+'use strict';
+
+// What sending codes may cost, whoever asks and however many processes serve them: per
+// account, codes an hour by SMS and by e-mail (counted apart) over every send (sign-in
+// challenges, resends, phone setup, step-up codes); per phone number, codes an hour;
+// per account, new numbers a day through phone setup. Past a cap no message goes out.
+// Every count is a limits row, exact across processes; numbers are counted by their
+// keyed hash, never stored.
+const { errors } = require('../errors');
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+const iso = (ms) => new Date(ms).toISOString();
+
+module.exports = ({ strapi }) => {
+  const service = (name) => strapi.plugin('two-factor').service(name);
+
+  const capped = (userId, method, cap, retryAt) => {
+    service('events').emit('delivery.capped', { userId, method, cap });
+    strapi.log.warn(`[two-factor] ${method} cap "${cap}" reached for user ${userId}; no message sent`);
+    return { allowed: false, retryAt };
+  };
+
+  return {
+    /**
+     * Takes a place under every cap a code to `destination` by `method` counts against.
+     * `{ allowed: true }`, or `{ allowed: false, retryAt }` for the first cap that is full
+     * (an event is emitted). `rules` are the settings in force.
+     */
+    async take({ userId, method, destination, now, rules }) {
+      const limits = service('limits');
+      const perAccount = await limits.take(`sent:${method}`, String(userId), { cap: rules.caps[`${method}PerHour`], windowSeconds: HOUR, now });
+      if (!perAccount.allowed) return capped(userId, method, 'account', perAccount.retryAt);
+      if (method !== 'sms') return perAccount;
+      const perNumber = await limits.take('sent:number', service('keys').subjectHash(destination), { cap: rules.caps.perNumberPerHour, windowSeconds: HOUR, now });
+      return perNumber.allowed ? perNumber : capped(userId, method, 'number', perNumber.retryAt);
+    },
+
+    /** Takes a place for one more new number the user tries through phone setup. */
+    async takeNewNumber({ userId, now, rules }) {
+      const verdict = await service('limits').take('new-number', String(userId), { cap: rules.caps.newNumbersPerDay, windowSeconds: DAY, now });
+      return verdict.allowed ? verdict : capped(userId, 'sms', 'numbers', verdict.retryAt);
+    },
+
+    /** The 429 for a cap: when to try again, and nothing about whom or what. */
+    error: (retryAt) => new errors.RateLimitError('Too many codes were sent. Try again later.', { retryAt: iso(retryAt) }),
+  };
+};
