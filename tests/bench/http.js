@@ -16,6 +16,8 @@ const twilio = require('../e2e/helpers/twilio');
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 4);
+// About SECONDS of step-1 logins at ~10/s; at most 100 a user an hour fit under the caps.
+const STEP1_LOGINS = SECONDS * 10;
 const pinnable = process.platform === 'linux' && spawnSync('taskset', ['-V']).status === 0;
 const pin = (pid, cpu) => pinnable && spawnSync('taskset', ['-a', '-cp', String(cpu), String(pid)]);
 
@@ -70,7 +72,9 @@ const measure = async (db, mode) => {
       }
     }
     const pick = (list) => list.find((r) => r.rps === median(list.map((x) => x.rps)));
-    const step1 = await run(plugin, { ...login(plugin.ready.required), expect: 401 });
+    // A fixed count, spread over the required users: each stays under every delivery cap.
+    const logins = Array.from({ length: STEP1_LOGINS }, (_, i) => login(plugin.ready.required[i % plugin.ready.required.length]).body);
+    const step1 = await run(plugin, { path: '/api/auth/local', expect: 401, amount: logins.length, bodies: logins });
     const bodies = await plugin.call('challenges', Math.ceil(step1.rps * 40) + 200);
     const step2 = await run(plugin, { path: '/api/auth/2fa/verify', expect: 200, amount: bodies.length, bodies });
     const me = await run(plugin, { path: '/api/users/me', method: 'GET', headers: { authorization: `Bearer ${await plugin.call('jwt')}` }, expect: 200 });

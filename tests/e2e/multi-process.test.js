@@ -107,7 +107,13 @@ test('a TOTP code used on one process is refused on another', { skip }, async ()
   const user = await userWithPhone();
   const first = await challengeOn(0, user);
   const jwt = (await http[0].post('/api/auth/2fa/verify', first)).body.jwt;
-  const setup = await http[1].post('/api/auth/2fa/totp/setup', {}, { token: jwt });
+  // The user has a phone: adding an app takes a live code from it (a step-up SMS).
+  await shiftAll(31_000);
+  const sent = sms.messages.length;
+  assert.equal((await http[2].post('/api/auth/2fa/code', { method: 'sms' }, { token: jwt })).status, 200);
+  const stepUp = await sms.codeFor(user.phoneNumber, sent);
+  const setup = await http[1].post('/api/auth/2fa/totp/setup', { code: stepUp }, { token: jwt });
+  assert.equal(setup.status, 200, JSON.stringify(setup.body));
   const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(setup.body.data.secret) });
   const at = async (ms) => {
     await shiftAll(ms);
