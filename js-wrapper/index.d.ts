@@ -60,6 +60,7 @@ export const LIMITS: Readonly<{
   MAX_RATE_CAP: number; MAX_RATE_WINDOW_SECONDS: number;
   DEFAULT_SENDS_PER_HOUR: number; DEFAULT_SENDS_PER_NUMBER_PER_HOUR: number; DEFAULT_NEW_NUMBERS_PER_DAY: number;
   MAX_TRUSTED_DEVICES: number; MAX_OPEN_CHALLENGES: number; TOKEN_BYTES: number;
+  TOKEN_CHARS: number; MAX_TOKEN_INPUT_CHARS: number; HASH_HEX_CHARS: number; MAX_RECOVERY_INPUT_BYTES: number;
 }>;
 
 // --- One-time codes (SMS, e-mail) ---------------------------------------------------

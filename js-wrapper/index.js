@@ -34,7 +34,6 @@ function coreError(thrown) {
 }
 
 const ALGORITHMS = Object.freeze({ SHA1: 1, SHA256: 2, SHA512: 3 });
-const MAX_TOKEN_CHARS = 1024;
 const MAX_SEALED_CHARS = L.MAX_SEAL_BYTES * 2;
 const MAX_SAFE_TIME = Number.MAX_SAFE_INTEGER;
 
@@ -56,7 +55,7 @@ function salt(value) {
 }
 
 function storedHash(hash) {
-  return check.string(hash, 'hash', 64, 64);
+  return check.string(hash, 'hash', L.HASH_HEX_CHARS, L.HASH_HEX_CHARS);
 }
 
 function totpSecret(secret) {
@@ -178,20 +177,19 @@ function generateRecoveryCodes(count = L.DEFAULT_RECOVERY_CODES) {
   return core.generateRecoveryCodes(count);
 }
 
-const MAX_RECOVERY_INPUT = 64;
 
 function normalizeRecoveryCode(code) {
-  check.string(code, 'code', 0, MAX_RECOVERY_INPUT);
+  check.string(code, 'code', 0, L.MAX_RECOVERY_INPUT_BYTES);
   return wasm.normalizeRecoveryCode(code) ?? null;
 }
 
 function hashRecoveryCode(code, key, saltBytes) {
-  check.string(code, 'code', 1, MAX_RECOVERY_INPUT);
+  check.string(code, 'code', 1, L.MAX_RECOVERY_INPUT_BYTES);
   return core.hashRecoveryCode(code, hashKey(key), salt(saltBytes));
 }
 
 function verifyRecoveryCode(code, hash, key, saltBytes) {
-  check.string(code, 'code', 0, MAX_RECOVERY_INPUT);
+  check.string(code, 'code', 0, L.MAX_RECOVERY_INPUT_BYTES);
   storedHash(hash);
   return core.verifyRecoveryCode(code, hash, hashKey(key), salt(saltBytes));
 }
@@ -221,7 +219,7 @@ function generateToken() {
 }
 
 function hashToken(token) {
-  check.string(token, 'token', 1, MAX_TOKEN_CHARS);
+  check.string(token, 'token', 1, L.MAX_TOKEN_INPUT_CHARS);
   return wasm.hashToken(token);
 }
 
@@ -281,7 +279,7 @@ function lockoutVerdict(state) {
 // --- Keyed token hashes and guarded limits --------------------------------------------
 
 function keyedTokenHash(token, key) {
-  check.string(token, 'token', 1, MAX_TOKEN_CHARS);
+  check.string(token, 'token', 1, L.MAX_TOKEN_INPUT_CHARS);
   return core.keyedTokenHash(token, hashKey(key));
 }
 

@@ -56,8 +56,8 @@ pub use otp::{
 };
 pub use rand_core::TryCryptoRng;
 pub use recovery::{
-    DEFAULT_RECOVERY_CODES, MAX_RECOVERY_CODES, MIN_RECOVERY_CODES, generate_recovery_codes,
-    hash_recovery_code, normalize_recovery_code, verify_recovery_code,
+    DEFAULT_RECOVERY_CODES, MAX_RECOVERY_CODES, MAX_RECOVERY_INPUT_BYTES, MIN_RECOVERY_CODES,
+    generate_recovery_codes, hash_recovery_code, normalize_recovery_code, verify_recovery_code,
 };
 pub use seal::{MAX_SEAL_BYTES, open, seal};
 pub use secret::{
@@ -65,7 +65,8 @@ pub use secret::{
     base32_decode, base32_encode, generate_secret,
 };
 pub use token::{
-    SALT_BYTES, TOKEN_BYTES, generate_salt, generate_token, hash_token, keyed_token_hash,
+    HASH_HEX_CHARS, MAX_TOKEN_INPUT_CHARS, SALT_BYTES, TOKEN_BYTES, TOKEN_CHARS, generate_salt,
+    generate_token, hash_token, keyed_token_hash,
 };
 pub use uri::{MAX_LABEL_BYTES, OtpauthLabel, otpauth_uri};
 pub use verdict::{

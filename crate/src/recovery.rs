@@ -12,6 +12,8 @@ pub const DEFAULT_RECOVERY_CODES: u32 = 10;
 pub const MIN_RECOVERY_CODES: u32 = 1;
 /// Most recovery codes per call.
 pub const MAX_RECOVERY_CODES: u32 = 50;
+/// Longest typed recovery code read, in bytes: room for spaces, hyphens and a paste.
+pub const MAX_RECOVERY_INPUT_BYTES: usize = 64;
 
 /// 31 characters that cannot be mistaken for one another: no `0`/`o`, no `1`/`i`/`l`.
 const ALPHABET: &[u8; 31] = b"23456789abcdefghjkmnpqrstuvwxyz";
@@ -96,7 +98,7 @@ impl RandomBytes {
 /// # Errors
 /// [`Error::RecoveryFormat`] unless what remains is 12 characters of the code alphabet.
 pub fn normalize_recovery_code(input: &str) -> Result<String> {
-    if input.len() > 64 {
+    if input.len() > MAX_RECOVERY_INPUT_BYTES {
         return Err(Error::RecoveryFormat);
     }
     let canonical: String = input

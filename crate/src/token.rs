@@ -11,6 +11,12 @@ use crate::{Error, Result};
 
 /// Random bytes in a token: 256 bits, twice the 128 the design asks for.
 pub const TOKEN_BYTES: usize = 32;
+/// Characters of a token made by [`generate_token`]: `TOKEN_BYTES` as unpadded base64url.
+pub const TOKEN_CHARS: usize = 43;
+/// Longest token text the hashes take; far above any real token.
+pub const MAX_TOKEN_INPUT_CHARS: usize = 1024;
+/// Characters of a stored hash: 32 bytes as lowercase hex.
+pub const HASH_HEX_CHARS: usize = 64;
 /// Bytes in a salt made by [`generate_salt`].
 pub const SALT_BYTES: usize = MIN_SALT_BYTES;
 
@@ -68,7 +74,7 @@ mod tests {
         let mut rng = ChaCha20Rng::seed_from_u64(2);
         let a = generate_token(&mut rng).unwrap();
         let b = generate_token(&mut rng).unwrap();
-        assert_eq!(a.len(), 43);
+        assert_eq!(a.len(), TOKEN_CHARS);
         assert_ne!(a, b);
         assert!(
             a.bytes()
@@ -79,6 +85,7 @@ mod tests {
     #[test]
     fn token_hash_is_sha256_hex() {
         // SHA-256("abc"), FIPS 180-2 Appendix B.1.
+        assert_eq!(hash_token("abc").len(), HASH_HEX_CHARS);
         assert_eq!(
             hash_token("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

@@ -439,7 +439,7 @@ macro_rules! limits {
 
 /// The core's bounds and defaults, so that JS validates with the same numbers. Names
 /// and values cross as two flat lists (cheaper than building a JS object here).
-const LIMITS: [(&str, f64); 51] = limits![
+const LIMITS: [(&str, f64); 55] = limits![
     MIN_CODE_DIGITS,
     MAX_CODE_DIGITS,
     DEFAULT_CODE_DIGITS,
@@ -491,6 +491,10 @@ const LIMITS: [(&str, f64); 51] = limits![
     MAX_TRUSTED_DEVICES,
     MAX_OPEN_CHALLENGES,
     TOKEN_BYTES,
+    TOKEN_CHARS,
+    MAX_TOKEN_INPUT_CHARS,
+    HASH_HEX_CHARS,
+    MAX_RECOVERY_INPUT_BYTES,
 ];
 
 /// The names of the core limits, comma-separated, in order.

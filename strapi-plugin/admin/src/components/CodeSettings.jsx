@@ -1,5 +1,5 @@
 // The code settings: one number field per value, grouped as the config groups them
-// (code, resend, lockout), each with its allowed range and the server's error, if any.
+// (code, resend, lockout, caps), each with its allowed range and the server's error, if any.
 import { Field, Grid, NumberInput } from '@strapi/design-system';
 
 import { useT } from '../translate.js';

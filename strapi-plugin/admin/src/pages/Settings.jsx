@@ -17,12 +17,13 @@ import { useT } from '../translate.js';
 
 const URL = `/${PLUGIN_ID}/settings`;
 
-/** The editable part of what the server sent: policies by role type, and the code settings. */
+/**
+ * The editable part of what the server sent: policies by role type, and every group of
+ * code settings the server gives ranges for (code, resend, lockout, caps, ...).
+ */
 const draftOf = (data) => ({
   roles: Object.fromEntries(data.roles.map(({ type, policy }) => [type, policy])),
-  code: data.code,
-  resend: data.resend,
-  lockout: data.lockout,
+  ...Object.fromEntries(Object.keys(data.options.ranges).map((group) => [group, data[group]])),
 });
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);

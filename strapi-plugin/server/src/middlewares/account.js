@@ -5,6 +5,7 @@
 // verified by an e-mailed code because they had nothing enrolled (header
 // `X-Two-Factor-Challenge`). Sets ctx.state.user, and ctx.state.enrolment for the latter.
 const { errors } = require('../errors');
+const { isToken } = require('../token-shape');
 
 const USER_UID = 'plugin::users-permissions.user';
 
@@ -13,7 +14,7 @@ module.exports = (config, { strapi }) => async (ctx, next) => {
   const users = strapi.plugin('users-permissions').service('user');
 
   const challenge = ctx.request.header['x-two-factor-challenge'];
-  if (config.enrolment && typeof challenge === 'string' && /^[A-Za-z0-9_-]{43}$/.test(challenge)) {
+  if (config.enrolment && isToken(challenge)) {
     const row = await service('challenges').findByToken(challenge);
     const now = service('clock').now();
     if (!row || row.purpose !== 'enrol' || row.verifiedAt === null || row.expiresAt <= now) {

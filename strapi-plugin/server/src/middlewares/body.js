@@ -8,16 +8,18 @@ const { yup } = require('../strapi-utils');
 const validate = require('../validate');
 const { errors } = require('../errors');
 const { METHODS } = require('../config/schema');
+const { LIMITS } = require('two-factor-wasm');
+const { TOKEN } = require('../token-shape');
 
 // Type errors need no message here: validate() answers each with the field and the type
 // it wants, never with the value (a code sent as a number would otherwise come back).
 const challenge = yup
   .string()
   .required('challenge is required')
-  .matches(/^[A-Za-z0-9_-]{43}$/, 'challenge must be the token from the login response');
-const code = yup.string().required('code is required').max(64, 'code is too long');
+  .matches(TOKEN, 'challenge must be the token from the login response');
+const code = yup.string().required('code is required').max(LIMITS.MAX_CODE_BYTES, 'code is too long');
 // A live code from a factor the user already has: asked for when they add or replace one.
-const proofCode = yup.string().max(64, 'code is too long');
+const proofCode = yup.string().max(LIMITS.MAX_CODE_BYTES, 'code is too long');
 const deliveredMethod = yup.mixed().oneOf([...METHODS, undefined], `method must be one of: ${METHODS.join(', ')}`);
 const body = (fields) => yup.object(fields).noUnknown(true, 'unknown field: ${unknown}').strict();
 

@@ -7,6 +7,7 @@
 // at most MAX_TRUSTED_DEVICES; remembering one more forgets the oldest.
 const tf = require('two-factor-wasm');
 const table = require('../db');
+const { isToken } = require('../token-shape');
 
 const UID = 'plugin::two-factor.device';
 const { MAX_TRUSTED_DEVICES } = tf.LIMITS;
@@ -61,7 +62,7 @@ module.exports = ({ strapi }) => {
      */
     async recognise(ctx, userId, now) {
       const token = ctx.cookies.get(COOKIE) ?? ctx.request.header['x-two-factor-device'];
-      if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+      if (!isToken(token)) return null;
       const row = await strapi.db.query(UID).findOne({ where: { tokenHash: { $in: keys().tokenHashes(token) } } });
       if (!row || row.userId !== userId || Number(row.expiresAt) <= now) return null;
       const next = tf.generateToken();
