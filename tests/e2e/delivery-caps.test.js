@@ -252,3 +252,27 @@ test('phone numbers are sealed at rest, and an unverified number is gone once it
   const challenge = await app.strapi.db.query('plugin::two-factor.challenge').findOne({ where: { purpose: 'phone' }, orderBy: { id: 'desc' } });
   assert.equal(challenge.destination, null, 'the typed number outlived its challenge');
 });
+
+test('a phone-setup SMS the provider refused can be retried at once: nothing went out, no cooldown runs', async () => {
+  const { jwt } = await signedIn();
+  const number = nextPhone();
+  sms.failNext(1);
+  const failed = await http.post('/api/auth/2fa/phone/setup', { phoneNumber: number }, { token: jwt });
+  assert.equal(failed.status, 503, JSON.stringify(failed.body));
+  const retried = await http.post('/api/auth/2fa/phone/setup', { phoneNumber: number }, { token: jwt });
+  assert.equal(retried.status, 200, `the retry the 503 offers: ${JSON.stringify(retried.body)}`);
+  assert.equal(sentTo(number), 1);
+});
+
+test('devices remembered at the same moment keep each other: ten concurrent sign-ins, ten working devices', async () => {
+  await withCaps({ smsPerHour: 100, perNumberPerHour: 100 }, async () => {
+    const user = await createUser(app.strapi, { phone: nextPhone() });
+    const logins = [];
+    for (let i = 0; i < 10; i += 1) logins.push(await startLogin(http, sms, user));
+    const verified = await Promise.all(logins.map((login) => http.post('/api/auth/2fa/verify', { challenge: login.challenge, code: login.code, rememberDevice: true })));
+    assert.deepEqual(verified.map((res) => res.status), Array(10).fill(200));
+    const cookies = verified.map((res) => res.headers.getSetCookie().find((c) => c.startsWith('strapi_2fa_device=')).split(';')[0]);
+    const again = await Promise.all(cookies.map((cookie) => http.post('/api/auth/local', password(user), { headers: { cookie } })));
+    assert.deepEqual(again.map((res) => res.status), Array(10).fill(200), 'every remembered device still skips the second step');
+  });
+});

@@ -39,7 +39,7 @@ module.exports = ({ strapi }) => {
   };
 
   /** The answer to a right code; a failure to build it gives the challenge back. */
-  const answer = async (ctx, row, build) => {
+  const answer = async (row, build) => {
     try {
       return await build();
     } catch (error) {
@@ -71,7 +71,8 @@ module.exports = ({ strapi }) => {
       const policyOf = async () => (policy ??= await service('gate').policyOf(user));
       const factor = await proves(row, code, policyOf, now);
       if (!factor) {
-        const after = await challenges.findByToken(challenge);
+        // A burst of newer logins may have displaced the challenge meanwhile: answer from the row.
+        const after = (await challenges.findByToken(challenge)) ?? { ...row, attempts: row.attempts + 1 };
         service('events').emit('failed', { userId: row.userId, challengeId: row.id, attempts: after.attempts });
         await service('proof').missed(row.userId, now);
         throw new errors.ValidationError('Invalid code', { attemptsRemaining: Math.max(after.maxAttempts - after.attempts, 0) });
@@ -88,7 +89,7 @@ module.exports = ({ strapi }) => {
         const methods = (await policyOf()).methods.filter((m) => m !== 'email');
         return ctx.send({ enrolment: { challenge, expiresAt: new Date(row.expiresAt).toISOString(), methods } });
       }
-      return answer(ctx, row, async () => {
+      return answer(row, async () => {
         const days = rememberDevice ? (await policyOf()).trustedDeviceDays : 0;
         const device = days ? await service('devices').remember(ctx, row.userId, days, now) : {};
         return service('login').respond(ctx, user, device);
@@ -134,6 +135,7 @@ module.exports = ({ strapi }) => {
         throw new errors.RateLimitError('Another code was just requested. Wait before asking again.');
       }
       const updated = await challenges.findByToken(challenge);
+      if (!updated) throw challengeClosed('unknown');
       service('events').emit('resent', { userId: row.userId, challengeId: row.id, method: target, resends: updated.resends });
       const details = await service('gate').deliver({ token: challenge, row: updated, user, methods, code, rules });
       return ctx.send({ data: details });

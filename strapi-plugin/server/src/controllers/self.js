@@ -38,7 +38,8 @@ module.exports = ({ strapi }) => {
   const checkChallengeCode = async (userId, purpose, code, now) => {
     const proof = service('proof');
     const { status, row } = await service('challenges').spendLatest(userId, purpose, code, now, () => proof.guess(userId, now));
-    if (status === 'none') throw new errors.ValidationError('No code is pending. Ask for a new one.');
+    if (status === 'lost') await proof.passed(userId);
+    if (status !== 'ok' && status !== 'wrong') throw new errors.ValidationError('No code is pending. Ask for a new one.');
     if (status === 'wrong') {
       await proof.missed(userId, now);
       throw new errors.ValidationError('Invalid code');
@@ -56,17 +57,24 @@ module.exports = ({ strapi }) => {
     const now = service('clock').now();
     const rules = await service('settings').get();
     const { cooldownSeconds } = rules.resend;
+    const cooldown = [`cooldown:${purpose}`, String(user.id)];
     if (cooldownSeconds > 0) {
-      const cooldown = await service('limits').take(`cooldown:${purpose}`, String(user.id), { cap: 1, windowSeconds: cooldownSeconds, now });
-      if (!cooldown.allowed) throw new errors.RateLimitError('Wait before asking for another code.', { retryAt: iso(cooldown.retryAt) });
+      const slot = await service('limits').take(...cooldown, { cap: 1, windowSeconds: cooldownSeconds, now });
+      if (!slot.allowed) throw new errors.RateLimitError('Wait before asking for another code.', { retryAt: iso(slot.retryAt) });
     }
     const caps = service('caps');
     const verdict = newNumber ? await caps.takeNewNumber({ userId: user.id, now, rules }) : { allowed: true };
     const cap = verdict.allowed ? await caps.take({ userId: user.id, method, destination, now, rules }) : verdict;
     if (!cap.allowed) throw caps.error(cap.retryAt);
     const { token, row, code } = await service('challenges').create({ userId: user.id, purpose, method, destination, now, rules });
-    const { challenge, ...details } = await service('gate').deliver({ token, row, user, methods: [method], code, rules });
-    return details;
+    try {
+      const { challenge, ...details } = await service('gate').deliver({ token, row, user, methods: [method], code, rules });
+      return details;
+    } catch (error) {
+      // Nothing went out: no cooldown runs, so the retry the 503 offers works at once.
+      if (cooldownSeconds > 0) await service('limits').release(...cooldown, now);
+      throw error;
+    }
   };
 
   /**

@@ -16,7 +16,6 @@ const PURGE_EVERY_MS = 60 * 1000;
 
 
 const destinationFor = (userId) => `two-factor destination user:${userId}`;
-const SEALED = /^v1\./;
 
 module.exports = ({ strapi }) => {
   const db = () => table(strapi, UID);
@@ -25,9 +24,8 @@ module.exports = ({ strapi }) => {
 
   /** Where the code goes, sealed and bound to the user: no number is stored in the clear. */
   const sealDestination = (userId, destination) => (destination === null ? null : keys().sealText(destination, destinationFor(userId)));
-  // A row written before destinations were sealed holds the text itself.
-  const openDestination = (row) =>
-    SEALED.test(row.destination) ? Buffer.from(keys().open(row.destination, destinationFor(row.userId)).plaintext).toString('utf8') : row.destination;
+  // A row written before destinations were sealed holds the text itself (openText says so).
+  const openDestination = (row) => keys().openText(row.destination, destinationFor(row.userId)).text;
 
   /** A challenge row with numbers as numbers (bigint columns arrive as strings on some databases), the destination opened. */
   const normalize = (row) =>
@@ -124,7 +122,8 @@ module.exports = ({ strapi }) => {
 
     /**
      * Spends one attempt of the user's newest challenge of `purpose` on `code`: `'ok'`
-     * (and the challenge is used up), `'wrong'`, or `'none'` when no live one is left.
+     * (and the challenge is used up), `'wrong'`, `'lost'` (right, but another request used
+     * it up first), or `'none'` when no live one is left.
      * `guess`, when given, runs once the attempt is taken and before the comparison
      * (the account's budget of guesses; it throws when that is spent).
      */
@@ -133,7 +132,8 @@ module.exports = ({ strapi }) => {
       if (!row || !(await this.reserveAttempt(row.id, now))) return { status: 'none' };
       if (guess) await guess();
       if (!this.matches(row, code)) return { status: 'wrong' };
-      return (await this.consume(row, now)) ? { status: 'ok', row } : { status: 'none' };
+      // A right code that lost the race to another is no wrong guess: 'lost', not 'wrong'.
+      return (await this.consume(row, now)) ? { status: 'ok', row } : { status: 'lost' };
     },
 
     verdict(row, now) {

@@ -38,11 +38,15 @@ module.exports = ({ strapi }) => {
     return { deviceToken: token };
   };
 
-  /** Keeps the user's newest MAX_TRUSTED_DEVICES (`newest` among them), oldest forgotten first. */
-  const forgetBeyondCap = async (userId, newest) => {
-    const kept = await strapi.db.query(UID).findMany({ where: { userId }, orderBy: { id: 'desc' }, limit: MAX_TRUSTED_DEVICES, select: ['id'] });
-    const ids = [newest, ...kept.map((row) => row.id)];
-    await strapi.db.query(UID).deleteMany({ where: { userId, id: { $notIn: ids } } });
+  /**
+   * Before a new device: keeps the user's newest MAX_TRUSTED_DEVICES - 1 and forgets
+   * older ones. Only older rows are deleted, so two devices remembered at once never
+   * delete each other.
+   */
+  const makeRoom = async (userId) => {
+    const kept = await strapi.db.query(UID).findMany({ where: { userId }, orderBy: { id: 'desc' }, limit: MAX_TRUSTED_DEVICES - 1, select: ['id'] });
+    if (kept.length < MAX_TRUSTED_DEVICES - 1) return;
+    await strapi.db.query(UID).deleteMany({ where: { userId, id: { $lt: kept.at(-1).id } } });
   };
 
   return {
@@ -51,8 +55,9 @@ module.exports = ({ strapi }) => {
       const token = tf.generateToken();
       const expiresAt = now + days * DAY_MS;
       const label = String(ctx.request.headers['user-agent'] ?? '').slice(0, 200);
-      const { id } = await strapi.db.query(UID).create({ data: { userId, tokenHash: keys().tokenHash(token), label, expiresAt, lastUsedAt: now } });
-      await forgetBeyondCap(userId, id);
+      await makeRoom(userId);
+      // One statement, no read back (a row read back could already be gone).
+      await table(strapi, UID).insert({ userId, tokenHash: keys().tokenHash(token), label, expiresAt, lastUsedAt: now });
       return deliver(ctx, token, expiresAt);
     },
 

@@ -14,7 +14,6 @@ const UID = 'plugin::two-factor.account';
 // Sealed secrets are bound to their user: a value copied to another row does not open.
 const sealedFor = (userId) => `two-factor totp user:${userId}`;
 const phoneFor = (userId) => `two-factor phone user:${userId}`;
-const SEALED = /^v1\./;
 
 module.exports = ({ strapi }) => {
   const service = (name) => strapi.plugin('two-factor').service(name);
@@ -32,14 +31,9 @@ module.exports = ({ strapi }) => {
    */
   const verifiedPhone = async (row) => {
     if (!row?.phoneVerifiedAt || !row.phone) return null;
-    if (SEALED.test(row.phone)) {
-      const { plaintext, stale } = service('keys').open(row.phone, phoneFor(row.userId));
-      const phone = Buffer.from(plaintext).toString('utf8');
-      if (stale) await service('accounts').update(row.userId, phoneColumns(row.userId, phone));
-      return phone;
-    }
-    await service('accounts').update(row.userId, phoneColumns(row.userId, row.phone));
-    return row.phone;
+    const { text: phone, stale } = service('keys').openText(row.phone, phoneFor(row.userId));
+    if (stale) await service('accounts').update(row.userId, phoneColumns(row.userId, phone));
+    return phone;
   };
 
   return {

@@ -86,8 +86,13 @@ module.exports = ({ strapi }) => {
       try {
         await service('delivery').send({ user, method: row.method, to: row.destination, code, expiresAt: row.expiresAt, now });
       } catch (error) {
-        // A custom provider's message could quote what it was given: never log the code.
-        const reason = String(error?.message ?? error).split(code).join('[code]');
+        // A provider's message could quote what it was given: never log the code, and the
+        // destination only masked.
+        const reason = String(error?.message ?? error)
+          .split(code)
+          .join('[code]')
+          .split(row.destination)
+          .join(mask(row.method, row.destination));
         strapi.log.warn(`[two-factor] ${row.method} delivery failed for challenge ${row.id}: ${reason}`);
         await service('challenges').markUnsent(row.id);
         service('events').emit('delivery.failed', { userId: user.id, challengeId: row.id, method: row.method });

@@ -7,6 +7,8 @@ const tf = require('two-factor-wasm');
 const { LIMITS } = tf;
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+// What every value sealed by the core starts with (its format version).
+const SEALED_PREFIX = 'v1.';
 
 /** Decodes the configured secret, or explains precisely why it is unusable. */
 const decodeSecret = (secret) => {
@@ -76,6 +78,16 @@ module.exports = ({ strapi }) => {
     sealKey: () => loaded()[0].seal,
     /** Seals `text` (a phone number, an address) under the current key, bound to `associatedData`. */
     sealText: (text, associatedData) => tf.sealSecret(Buffer.from(text, 'utf8'), loaded()[0].seal, associatedData),
+    /**
+     * Opens what `sealText` made: `{ text, stale }`, `stale` when it should be sealed
+     * again under the current key. A value stored before such values were sealed is
+     * returned as it is, and is stale.
+     */
+    openText(value, associatedData) {
+      if (!value.startsWith(SEALED_PREFIX)) return { text: value, stale: true };
+      const { plaintext, stale } = this.open(value, associatedData);
+      return { text: Buffer.from(plaintext).toString('utf8'), stale };
+    },
     /**
      * Opens a sealed value with the current key or a previous one: `{ plaintext, stale }`,
      * where `stale` says it should be sealed again with the current key.

@@ -63,6 +63,26 @@ module.exports = ({ strapi }) => {
       return { allowed: false, retryAt: now + CONTENDED_RETRY_MS };
     },
 
+    /**
+     * Gives back the place `take` granted at `at` (the event did not happen: a send that
+     * failed), by the same compare-and-set; a place already gone is left alone.
+     */
+    async release(scope, subject, at) {
+      const { query, col } = db();
+      for (let tries = 0; tries < MAX_TRIES; tries += 1) {
+        const row = await find(scope, subject);
+        const times = parse(row?.[col.times]);
+        const index = times.lastIndexOf(at);
+        if (index < 0) return;
+        times.splice(index, 1);
+        const updated = await query()
+          .where(col.id, row[col.id])
+          .where(col.version, row[col.version])
+          .update({ [col.times]: times.join(','), [col.version]: num(row[col.version]) + 1 });
+        if (updated === 1) return;
+      }
+    },
+
     /** Deletes rows whose every event has left its window. */
     async purge(now) {
       const { query, col } = db();

@@ -27,8 +27,10 @@ module.exports = ({ strapi }) => {
     /** Throws unless `code` is a live factor; a wrong one is a counted failure. */
     async require(user, code) {
       const now = service('clock').now();
+      // No code at all is a malformed request, not a guess: it costs no place in the budget.
+      if (typeof code !== 'string') throw new errors.ValidationError('A current two-factor code is required for this change', { field: 'code' });
       await this.guess(user.id, now);
-      if (typeof code === 'string' && (await this.match(user.id, code, now))) {
+      if (await this.match(user.id, code, now)) {
         await this.passed(user.id);
         return;
       }
