@@ -192,4 +192,4 @@ const check = async (strapi) => [
   ...(await documentServiceProblems(strapi)),
 ];
 
-module.exports = { UIDS, seal, check, refuseDocuments, dropSubjects, PRIVATE_MESSAGE };
+module.exports = { UIDS, seal, check };

@@ -51,6 +51,7 @@ const validate = (schema) => (input) => {
 
 module.exports = Object.assign(validate, {
   object,
+  isObject,
   /** The verify route's deviceId: a string the session column holds. */
   deviceId: yup.string().max(DEVICE_ID_MAX, DEVICE_ID_TOO_LONG),
   /** users-permissions' routes read a deviceId only when it is a string; that one must fit the column too. */

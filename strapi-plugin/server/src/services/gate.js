@@ -35,14 +35,12 @@ module.exports = ({ strapi }) => {
     lockedError,
 
     /**
-     * Throws the 429 while consecutive failures keep the user's account locked. Returns
-     * the account row it read (null before the first failure or enrolment).
+     * Throws the 429 while consecutive failures keep the user's account locked. Pass the
+     * account row when the caller has just read it, to save a query.
      */
     async assertUnlocked(userId, now, row) {
-      const account = row === undefined ? await service('accounts').find(userId) : row;
-      const lock = await service('accounts').lockState(userId, now, account);
+      const lock = await service('accounts').lockState(userId, now, row);
       if (lock.locked) throw lockedError(lock.until);
-      return account;
     },
 
     /** The role's policy for this user. */

@@ -16,7 +16,6 @@ const GROUPS = Object.keys(codeSettings);
 const STORE = { type: 'plugin', name: 'two-factor' };
 const CORE_STORE_UID = 'strapi::core-store';
 
-const isPlainObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 // How a save keeps every other save out, per database, from before its read to its commit.
 const LOCKS = {
@@ -34,7 +33,7 @@ const LOCKS = {
 /** Each group of `patch` laid over `current` (an edit may name only the values it changes); anything else is left for the schema to refuse. */
 const layOver = (patch, current) =>
   Object.fromEntries(
-    Object.entries(patch).map(([name, values]) => [name, isPlainObject(values) && Object.hasOwn(current, name) ? { ...current[name], ...values } : values]),
+    Object.entries(patch).map(([name, values]) => [name, validate.isObject(values) && Object.hasOwn(current, name) ? { ...current[name], ...values } : values]),
   );
 
 module.exports = ({ strapi }) => {
