@@ -30,7 +30,11 @@ export type TwoFactorErrorCode =
   | 'UNSEAL_FAILED'
   | 'SEAL_TOO_LONG'
   | 'INVALID_POLICY'
-  | 'RANDOM_UNAVAILABLE';
+  | 'RANDOM_UNAVAILABLE'
+  | 'CODE_MISMATCH'
+  | 'TOO_MANY_SECRETS'
+  | 'INVALID_CONTEXT'
+  | 'WEBHOOK_BODY_TOO_LONG';
 
 /** A failure decided by the core. The message never contains an input or a secret. */
 export class TwoFactorError extends Error {
@@ -61,6 +65,9 @@ export const LIMITS: Readonly<{
   DEFAULT_SENDS_PER_HOUR: number; DEFAULT_SENDS_PER_NUMBER_PER_HOUR: number; DEFAULT_NEW_NUMBERS_PER_DAY: number;
   MAX_TRUSTED_DEVICES: number; MAX_OPEN_CHALLENGES: number; TOKEN_BYTES: number;
   TOKEN_CHARS: number; MAX_TOKEN_INPUT_CHARS: number; HASH_HEX_CHARS: number; MAX_RECOVERY_INPUT_BYTES: number;
+  MAX_TRUSTED_DEVICE_DAYS: number; SENDS_WINDOW_SECONDS: number; NEW_NUMBERS_WINDOW_SECONDS: number;
+  MAX_PREVIOUS_SECRETS: number; MAX_CONTEXT_BYTES: number;
+  MAX_WEBHOOK_SECRET_BYTES: number; MAX_WEBHOOK_BODY_BYTES: number;
 }>;
 
 // --- One-time codes (SMS, e-mail) ---------------------------------------------------
@@ -232,3 +239,147 @@ export type RateVerdict = { allowed: true; times: number[] } | { allowed: false;
  * ruled on, and only if those are still what is stored (a compare-and-set).
  */
 export function rateVerdict(state: { now?: number; times: number[]; cap: number; windowSeconds: number }): RateVerdict;
+
+// --- The server keyring ---------------------------------------------------------------
+
+export interface KeyringOptions {
+  /** Names the application in every derivation: HKDF info is `${context} ${label}`. 1..64 bytes. */
+  context: string;
+  /** The current secret, 32..256 bytes: every new hash and seal is made under its keys. */
+  secret: Uint8Array;
+  /** Secrets rotated out, most recent first, at most 4: stored values made under them still match. */
+  previous?: Uint8Array[];
+}
+
+/** A match: `stale` when a previous secret's key matched, so the value should be made again. */
+export interface KeyMatch {
+  stale: boolean;
+}
+
+/**
+ * The keys derived from a server's secrets with HKDF-SHA-256 (empty salt, 32 bytes, labels
+ * `code hash v1`, `token hash v1` and `seal v1`), held inside the core: no method returns a
+ * key. Keys are wiped when the keyring is garbage-collected.
+ */
+export class Keyring {
+  constructor(opts: KeyringOptions);
+  /** `hashCode` under the current code key; `salt` 16..64 bytes. */
+  hashCode(code: string, salt: Uint8Array): string;
+  /** null when no key matches (constant time); otherwise which kind of key did. */
+  verifyCode(code: string, hash: string, salt: Uint8Array): KeyMatch | null;
+  /** `hashRecoveryCode` under the current code key. */
+  hashRecoveryCode(code: string, salt: Uint8Array): string;
+  /** null when no key matches; malformed input does not match. */
+  verifyRecoveryCode(code: string, hash: string, salt: Uint8Array): KeyMatch | null;
+  /** `keyedTokenHash` under the current token key: what to store and index. */
+  tokenHash(token: string): string;
+  /** The token's hash under every key, current first: what an indexed lookup looks for. */
+  tokenHashes(token: string): string[];
+  /** `keyedTokenHash('subject:' + value)` under the current token key. */
+  subjectHash(value: string): string;
+  /** `sealSecret` under the current seal key. */
+  seal(plaintext: Uint8Array, associatedData: string | Uint8Array): string;
+  /** Opens with the first key that can. Throws TwoFactorError UNSEAL_FAILED when none can. */
+  open(sealed: string, associatedData: string | Uint8Array): { plaintext: Uint8Array; stale: boolean };
+}
+
+/**
+ * What an SMS webhook sends in `X-Two-Factor-Signature`: `sha256=` and the lowercase hex of
+ * HMAC-SHA-256 under `secret` (1..1024 bytes, or text) of `${timestampSeconds}.${body}`.
+ */
+export function webhookSignature(secret: string | Uint8Array, timestampSeconds: number, body: string): string;
+
+// --- Rulings with their conditional writes (times in unix ms; `now` defaults to Date.now()) ---
+
+/** A stored field a write's condition reads or its changes set, named as the plugin's attributes. */
+export type WriteField =
+  | 'expiresAt' | 'attempts' | 'consumedAt' | 'verifiedAt' | 'resends' | 'lastSentAt'
+  | 'destination' | 'failures' | 'lastFailureAt' | 'totpLastStep' | 'lastUsedAt' | 'usedAt';
+
+/**
+ * A write the core ruled: apply `changes` only to a row that meets `guard` (every clause
+ * holds; a clause holds when one of its tests passes; a null field passes only `null`),
+ * in one conditional UPDATE, and read the row count: 0 means another request changed
+ * the row first and the ruling does not stand.
+ */
+export interface Write {
+  guard: Array<Array<{ field: WriteField; test: 'null' | 'notNull' | '=' | '<' | '>' | '<='; value: number }>>;
+  changes: Array<{ field: WriteField; change: 'set' | 'clear' | 'add'; value: number }>;
+}
+
+/** A challenge's stored state; other keys of a row are ignored. */
+export interface ChallengeState {
+  expiresAt: number;
+  attempts: number;
+  maxAttempts: number;
+  consumedAt: number | null;
+  verifiedAt: number | null;
+  resends: number;
+  lastSentAt: number | null;
+}
+
+/** A new challenge at `now`; `sent` (default true) when its code goes out by SMS or e-mail. */
+export function challengeOpen(opts?: { now?: number; ttlSeconds?: number; maxAttempts?: number; sent?: boolean }): ChallengeState;
+
+/** Spends one attempt before a code is compared; the write only while the challenge is active. */
+export function challengeAttempt(challenge: ChallengeState, opts?: { now?: number }): { verdict: ChallengeVerdict; write?: Write };
+
+/** Accepts a right code once; `enrolment` marks an enrolment challenge verified. */
+export function challengeConsume(challenge: ChallengeState, opts?: { now?: number; enrolment?: boolean }): { verdict: ChallengeVerdict; write?: Write };
+
+export type ResendRuling =
+  | { allowed: true; expiresAt: number; write: Write }
+  | { allowed: false; reason: 'closed'; verdict: ChallengeVerdict }
+  | { allowed: false; reason: 'cooldown'; retryAt: number }
+  | { allowed: false; reason: 'cap' };
+
+/** Replaces the code as one resend, under the cooldown and the cap; attempts are untouched. */
+export function challengeResend(
+  challenge: ChallengeState,
+  opts?: { now?: number; ttlSeconds?: number; cooldownSeconds?: number; maxResends?: number },
+): ResendRuling;
+
+/** Where the challenge stands; when just found expired, the write that makes it final. */
+export function challengeSettle(challenge: ChallengeState, opts?: { now?: number }): { verdict: ChallengeVerdict; write?: Write };
+
+/** Gives back a consumption the caller just made (never a verified enrolment's). */
+export function challengeRelease(challenge: ChallengeState): Write;
+
+/** A send failed: lifts the cooldown that send started. */
+export function challengeUnsent(challenge: ChallengeState): Write;
+
+/** Ends any challenge for good. */
+export function challengeClose(): Write;
+
+/** When the client may ask for another code: the end of the cooldown, or now. */
+export function resendAvailableAt(challenge: ChallengeState, opts?: { now?: number; cooldownSeconds?: number }): number;
+
+/** Guesses left on a challenge. */
+export function attemptsRemaining(challenge: ChallengeState): number;
+
+/** Challenges that expired before this time may be deleted: a late verify still hears why until then. */
+export function challengePurgeBefore(opts?: { now?: number }): number;
+
+/** Whether a verified enrolment challenge still authorises enrolment. */
+export function authorisesEnrolment(challenge: ChallengeState, opts?: { now?: number }): boolean;
+
+/** The write that spends one guess of an account's budget (see lockoutGuard). */
+export function lockoutTake(opts?: { now?: number; threshold?: number; durationSeconds?: number }): Write;
+
+/** The write that ends a run of failures (a right code, an admin's unlock). */
+export function failuresReset(): Write;
+
+/** The write that accepts TOTP step `step` (verifyTotp's answer) at most once. */
+export function totpAccept(step: number): Write;
+
+/** When the last of `times` leaves a window of `windowSeconds`, or null for none: a stored limit may be forgotten then. */
+export function rateKeptUntil(opts: { times: number[]; windowSeconds: number }): number | null;
+
+/** The write that spends a recovery code at `now`, once. */
+export function recoverySpend(opts?: { now?: number }): Write;
+
+/** When a device remembered at `now` for `days` (1..90) stops being trusted. */
+export function deviceTrustedUntil(opts: { now?: number; days: number }): number;
+
+/** The write that records a trusted device's use, or null once its trust has ended. */
+export function deviceUse(opts: { now?: number; expiresAt: number }): Write | null;

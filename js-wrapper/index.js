@@ -309,6 +309,10 @@ function rateVerdict(state) {
   return capped ? { allowed: false, retryAt: rest[0] } : { allowed: true, times: rest };
 }
 
+const rulings = require('./lib/rulings')({ wasm, core, L, unixMillis });
+
+const { Keyring, webhookSignature } = require('./lib/keyring')({ wasm, L, fromStatus, coreError });
+
 module.exports = {
   LIMITS,
   TwoFactorError,
@@ -337,4 +341,28 @@ module.exports = {
   keyedTokenHash,
   lockoutGuard,
   rateVerdict,
+  Keyring,
+  webhookSignature,
 };
+
+// One by one: Node finds the names of a CommonJS module for `import` only in literal
+// assignments like these.
+module.exports.challengeOpen = rulings.challengeOpen;
+module.exports.challengeAttempt = rulings.challengeAttempt;
+module.exports.challengeConsume = rulings.challengeConsume;
+module.exports.challengeResend = rulings.challengeResend;
+module.exports.challengeSettle = rulings.challengeSettle;
+module.exports.challengeRelease = rulings.challengeRelease;
+module.exports.challengeUnsent = rulings.challengeUnsent;
+module.exports.challengeClose = rulings.challengeClose;
+module.exports.resendAvailableAt = rulings.resendAvailableAt;
+module.exports.attemptsRemaining = rulings.attemptsRemaining;
+module.exports.challengePurgeBefore = rulings.challengePurgeBefore;
+module.exports.authorisesEnrolment = rulings.authorisesEnrolment;
+module.exports.lockoutTake = rulings.lockoutTake;
+module.exports.failuresReset = rulings.failuresReset;
+module.exports.totpAccept = rulings.totpAccept;
+module.exports.recoverySpend = rulings.recoverySpend;
+module.exports.rateKeptUntil = rulings.rateKeptUntil;
+module.exports.deviceTrustedUntil = rulings.deviceTrustedUntil;
+module.exports.deviceUse = rulings.deviceUse;

@@ -78,6 +78,14 @@ errors! {
     Policy => "INVALID_POLICY", "policy parameter out of range";
     /// The operating system's random number generator failed.
     Random => "RANDOM_UNAVAILABLE", "random number generator unavailable";
+    /// A code or recovery code matches its stored hash under no key of the keyring.
+    Mismatch => "CODE_MISMATCH", "code does not match";
+    /// A keyring was given more than [`crate::MAX_PREVIOUS_SECRETS`] previous secrets.
+    SecretCount => "TOO_MANY_SECRETS", "too many previous secrets";
+    /// A key derivation context is empty or longer than [`crate::MAX_CONTEXT_BYTES`].
+    Context => "INVALID_CONTEXT", "key derivation context empty or too long";
+    /// A webhook body to sign is longer than [`crate::MAX_WEBHOOK_BODY_BYTES`].
+    BodyLength => "WEBHOOK_BODY_TOO_LONG", "webhook body too long";
 }
 
 impl fmt::Display for Error {

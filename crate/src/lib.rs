@@ -1,14 +1,44 @@
 //! The security core of two-step login.
 //!
-//! Every security decision of the Strapi plugin is made here: one-time codes, their
-//! keyed hashes, HOTP/TOTP with a replay guard, TOTP secrets and `otpauth://` URIs,
-//! recovery codes, sealed secrets, and the verdicts on expiry, attempts, resends and
-//! lockout.
+//! Every security decision of the Strapi plugin is made here; the plugin loads rows,
+//! writes what a ruling says under the condition it states, and sends messages.
 //!
-//! The crate is pure: it reads no clock (every time is an argument), does no I/O, and
-//! draws randomness only from the generator its caller passes in. It has no `unsafe`,
-//! and no code path can panic: every failure is an [`Error`] whose message carries no
-//! input.
+//! # The rules of a login
+//!
+//! A sign-in that owes a second step opens a [`Challenge`]: a random token the client
+//! holds ([`generate_token`]; the server keeps only its keyed hash), a code sent by SMS
+//! or e-mail ([`generate_code`], stored as [`Keyring::hash_code`]), a lifetime of at most
+//! ten minutes and a number of attempts ([`CodeRules`]). From then on every change is a
+//! ruling on the stored state at `now` (unix milliseconds, always passed in) that
+//! answers a [`guard::Write`]: the changes to store, and the condition the stored row
+//! must still meet, so that one conditional `UPDATE` and its row count settle any race
+//! between requests or processes:
+//!
+//! 1. Each guess first spends an attempt ([`Challenge::attempt`]), then a place in the
+//!    account's budget of guesses ([`lockout_take`]); past the threshold the account is
+//!    locked ([`lockout_verdict`]) and no code is compared. Only then is the code
+//!    compared, in constant time, under the current key or a previous one
+//!    ([`Keyring::verify_code`]), or taken as a TOTP ([`verify_totp`], whose matched step
+//!    is accepted once by [`totp_accept`]) or a recovery code
+//!    ([`Keyring::verify_recovery_code`]).
+//! 2. A right code consumes the challenge, once ([`Challenge::consume`]), and gives the
+//!    guess back ([`failures_reset`]). An enrolment challenge becomes verified and then
+//!    authorises enrolment only ([`Challenge::authorises_enrolment`]).
+//! 3. A resend replaces the code under a cooldown and a cap, and never buys guesses
+//!    ([`Challenge::resend`]); every message sent counts against sliding-window caps per
+//!    account and per number ([`rate_verdict`]).
+//! 4. An expired, exhausted or consumed challenge never becomes usable again
+//!    ([`Challenge::settle`] makes an expiry final).
+//! 5. A device the user chose to trust skips the second step until its trust runs out
+//!    ([`device_trusted_until`], [`device_use`]).
+//!
+//! Keys come from one master secret and any previous ones ([`Keyring`], HKDF-SHA-256 with
+//! a label per use); what was hashed or sealed under a previous secret still verifies,
+//! and the answer says so, so the caller can seal it again under the current key.
+//!
+//! The crate is pure: it reads no clock, does no I/O, and draws randomness only from the
+//! generator its caller passes in. It has no `unsafe`, and no code path can panic: every
+//! failure is an [`Error`] whose message carries no input.
 //!
 //! ```
 //! use two_factor_core::{HashKey, generate_code, hash_code, verify_code};
@@ -31,10 +61,14 @@
     allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)
 )]
 
+mod challenge;
 mod code;
+mod device;
 mod digits;
 mod error;
+pub mod guard;
 mod key;
+mod keyring;
 mod otp;
 mod recovery;
 mod seal;
@@ -42,22 +76,29 @@ mod secret;
 mod token;
 mod uri;
 mod verdict;
+mod webhook;
 
+pub use challenge::{
+    Challenge, CodeRules, ENDED_CHALLENGE_KEPT_MS, Resend, ResendRefusal, purge_before,
+};
 pub use code::{
     DEFAULT_CODE_DIGITS, MAX_CODE_BYTES, MAX_CODE_DIGITS, MAX_SALT_BYTES, MIN_CODE_DIGITS,
     MIN_SALT_BYTES, generate_code, generate_code_value, hash_code, verify_code,
 };
+pub use device::{MAX_TRUSTED_DEVICE_DAYS, device_trusted_until, device_use};
 pub use error::{Error, Result};
 pub use key::{HashKey, MAX_KEY_BYTES, MIN_KEY_BYTES, SEAL_KEY_BYTES, SealKey};
+pub use keyring::{KeyUsed, Keyring, MAX_CONTEXT_BYTES, MAX_PREVIOUS_SECRETS};
 pub use otp::{
     Algorithm, DEFAULT_OTP_DIGITS, DEFAULT_PERIOD, DEFAULT_WINDOW, MAX_OTP_DIGITS, MAX_PERIOD,
     MAX_SECRET_BYTES, MAX_WINDOW, MIN_OTP_DIGITS, MIN_PERIOD, MIN_SECRET_BYTES, OtpKey, TotpCheck,
-    TotpParams, generate_totp, hotp, verify_totp, verify_totp_value,
+    TotpParams, generate_totp, hotp, totp_accept, verify_totp, verify_totp_value,
 };
 pub use rand_core::TryCryptoRng;
 pub use recovery::{
     DEFAULT_RECOVERY_CODES, MAX_RECOVERY_CODES, MAX_RECOVERY_INPUT_BYTES, MIN_RECOVERY_CODES,
-    generate_recovery_codes, hash_recovery_code, normalize_recovery_code, verify_recovery_code,
+    generate_recovery_codes, hash_recovery_code, normalize_recovery_code, recovery_spend,
+    verify_recovery_code,
 };
 pub use seal::{MAX_SEAL_BYTES, open, seal};
 pub use secret::{
@@ -76,7 +117,9 @@ pub use verdict::{
     DEFAULT_SENDS_PER_NUMBER_PER_HOUR, LockoutGuard, LockoutPolicy, LockoutVerdict, MAX_ATTEMPTS,
     MAX_CODE_TTL_SECONDS, MAX_LOCKOUT_SECONDS, MAX_LOCKOUT_THRESHOLD, MAX_OPEN_CHALLENGES,
     MAX_RATE_CAP, MAX_RATE_WINDOW_SECONDS, MAX_RESEND_COOLDOWN_SECONDS, MAX_RESENDS,
-    MAX_TRUSTED_DEVICES, MIN_ATTEMPTS, MIN_CODE_TTL_SECONDS, MIN_LOCKOUT_SECONDS, RatePolicy,
-    RateVerdict, ResendPolicy, ResendVerdict, attempts_remaining, challenge_verdict,
-    code_expires_at, lockout_guard, lockout_verdict, rate_verdict, resend_verdict,
+    MAX_TRUSTED_DEVICES, MIN_ATTEMPTS, MIN_CODE_TTL_SECONDS, MIN_LOCKOUT_SECONDS,
+    NEW_NUMBERS_WINDOW_SECONDS, RatePolicy, RateVerdict, ResendPolicy, ResendVerdict,
+    SENDS_WINDOW_SECONDS, attempts_remaining, challenge_verdict, code_expires_at, failures_reset,
+    lockout_guard, lockout_take, lockout_verdict, rate_kept_until, rate_verdict, resend_verdict,
 };
+pub use webhook::{MAX_WEBHOOK_BODY_BYTES, MAX_WEBHOOK_SECRET_BYTES, webhook_signature};

@@ -288,6 +288,20 @@ pub fn verify_totp_value(
     Ok(None)
 }
 
+/// The write that accepts TOTP time step `step` for an account, at most once: it holds
+/// only while no later or equal step was accepted, so a replayed code, even one racing
+/// in another process, is refused by the row count.
+#[must_use]
+pub fn totp_accept(step: u64) -> crate::guard::Write {
+    use crate::guard::{Change, Field, Test, Write};
+    Write::new()
+        .when_any(&[
+            (Field::TotpLastStep, Test::IsNull),
+            (Field::TotpLastStep, Test::Below(step)),
+        ])
+        .change(Field::TotpLastStep, Change::Set(step))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

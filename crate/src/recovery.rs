@@ -138,6 +138,16 @@ pub fn verify_recovery_code(code: &str, hash: &str, key: &HashKey, salt: &[u8]) 
     Ok(matched && canonical.is_ok())
 }
 
+/// The write that spends a recovery code at `now`: once, so of two requests with the same
+/// code, one wins.
+#[must_use]
+pub fn recovery_spend(now: u64) -> crate::guard::Write {
+    use crate::guard::{Change, Field, Test, Write};
+    Write::new()
+        .when(Field::UsedAt, Test::IsNull)
+        .change(Field::UsedAt, Change::Set(now))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

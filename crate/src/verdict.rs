@@ -7,6 +7,7 @@
 //! condition the database write must hold ([`lockout_guard`]), or a new state to store
 //! only if the stored one is still the one ruled on ([`rate_verdict`]).
 
+use crate::guard::{Change, Field, Test, Write};
 use crate::{Error, Result};
 
 /// Longest life of an SMS or e-mail code, in seconds (NIST SP 800-63B §5.1.3: 10 minutes).
@@ -50,6 +51,10 @@ pub const DEFAULT_SENDS_PER_HOUR: u32 = 10;
 pub const DEFAULT_SENDS_PER_NUMBER_PER_HOUR: u32 = 5;
 /// Default new phone numbers one account may try in a day.
 pub const DEFAULT_NEW_NUMBERS_PER_DAY: u32 = 3;
+/// The window of the per-account and per-number send caps, in seconds: an hour.
+pub const SENDS_WINDOW_SECONDS: u32 = 3_600;
+/// The window of the new-numbers cap, in seconds: a day.
+pub const NEW_NUMBERS_WINDOW_SECONDS: u32 = 86_400;
 /// Most trusted devices per user; remembering one more forgets the oldest.
 pub const MAX_TRUSTED_DEVICES: u32 = 10;
 /// Most open sign-in challenges per user; a new one ends the oldest.
@@ -146,6 +151,12 @@ impl ResendPolicy {
             cooldown_seconds,
             max_resends,
         })
+    }
+
+    /// The cooldown, in milliseconds.
+    #[must_use]
+    pub fn cooldown_ms(&self) -> u64 {
+        seconds_to_ms(self.cooldown_seconds)
     }
 }
 
@@ -251,6 +262,34 @@ pub fn lockout_guard(policy: &LockoutPolicy, now: u64) -> LockoutGuard {
     }
 }
 
+/// The write that spends one guess at `now` (see [`LockoutGuard`]): one more failure,
+/// counted in the statement, and only while the guard holds. A right code gives it back
+/// with [`failures_reset`].
+#[must_use]
+pub fn lockout_take(policy: &LockoutPolicy, now: u64) -> Write {
+    let guard = lockout_guard(policy, now);
+    let mut open = vec![(
+        Field::Failures,
+        Test::Below(u64::from(guard.failures_below)),
+    )];
+    if let Some(most) = guard.last_failure_at_most {
+        open.push((Field::LastFailureAt, Test::IsNull));
+        open.push((Field::LastFailureAt, Test::AtMost(most)));
+    }
+    Write::new()
+        .when_any(&open)
+        .change(Field::Failures, Change::Add(1))
+        .change(Field::LastFailureAt, Change::Set(now))
+}
+
+/// A right code, or an admin's unlock, ends the run of failures.
+#[must_use]
+pub fn failures_reset() -> Write {
+    Write::new()
+        .change(Field::Failures, Change::Set(0))
+        .change(Field::LastFailureAt, Change::Clear)
+}
+
 /// Rules on an account from its consecutive failures and the time of the last one:
 /// locked exactly when [`lockout_guard`] would refuse a guess.
 ///
@@ -343,6 +382,16 @@ pub fn rate_verdict(policy: &RatePolicy, times: &[u64], now: u64) -> Result<Rate
     }
     recent.push(now);
     Ok(RateVerdict::Allowed { times: recent })
+}
+
+/// When the last of `times` leaves a window of `window_seconds`: a stored limit may be
+/// forgotten after that, since nothing it holds still counts. None for no times.
+#[must_use]
+pub fn rate_kept_until(times: &[u64], window_seconds: u32) -> Option<u64> {
+    times
+        .iter()
+        .max()
+        .map(|&last| last.saturating_add(seconds_to_ms(window_seconds)))
 }
 
 fn seconds_to_ms(seconds: u32) -> u64 {
@@ -464,6 +513,28 @@ mod tests {
     }
 
     #[test]
+    fn the_guess_write_holds_the_guard() {
+        let policy = LockoutPolicy::new(10, 900).unwrap();
+        let guard = lockout_guard(&policy, NOW);
+        let write = lockout_take(&policy, NOW);
+        for failures in 8..12 {
+            for last in [NOW - 900_001, NOW - 900_000, NOW - 1, NOW] {
+                let row = |field| match field {
+                    Field::Failures => Some(u64::from(failures)),
+                    Field::LastFailureAt => Some(last),
+                    _ => None,
+                };
+                assert_eq!(write.admits(row), guard.admits(failures, last));
+            }
+        }
+        // Early in the clock's life no lock can have run out: only the count decides.
+        assert_eq!(
+            lockout_take(&policy, 5).guard,
+            vec![vec![(Field::Failures, Test::Below(10))]]
+        );
+    }
+
+    #[test]
     fn rate_window_is_exact_and_sliding() {
         let policy = RatePolicy::new(3, 60).unwrap();
         let mut times = Vec::new();
@@ -495,6 +566,8 @@ mod tests {
                 retry_at: NOW + 60_002
             }
         );
+        assert_eq!(rate_kept_until(&[NOW + 2, NOW], 60), Some(NOW + 60_002));
+        assert_eq!(rate_kept_until(&[], 60), None);
         assert_eq!(RatePolicy::new(0, 60), Err(Error::Policy));
         assert_eq!(RatePolicy::new(101, 60), Err(Error::Policy));
         assert_eq!(RatePolicy::new(1, 0), Err(Error::Policy));

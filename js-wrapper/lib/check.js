@@ -140,6 +140,17 @@ function options(value, name, known) {
   return value;
 }
 
+/**
+ * A stored record (a database row): an object whose other keys are left alone, since
+ * the core reads only the fields it names.
+ */
+function record(value, name) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || isBytes(value)) {
+    throw new TypeError(`"${name}" must be an object, got ${describe(value)}`);
+  }
+  return value;
+}
+
 /** A number of the enumerated ids, such as 'SHA1' -> 1. */
 function oneOf(value, name, choices, fallback) {
   if (value === undefined) return choices[fallback];
@@ -174,6 +185,7 @@ module.exports = {
   oneOf,
   optionalInteger,
   options,
+  record,
   string,
   textOrBytes,
 };

@@ -40,6 +40,20 @@ test('webhook: JSON body, HMAC-SHA-256 signature over timestamp and body', async
   }
 });
 
+test('webhook: the timestamp is the `now` the caller passes, in unix seconds', async () => {
+  const srv = await server(() => 200);
+  const secret = 's'.repeat(32);
+  try {
+    await createProvider('webhook', { url: srv.url, secret }).send({ ...payload, now: 1_700_000_000_999 });
+    const [{ headers, body }] = srv.requests;
+    assert.equal(headers['x-two-factor-timestamp'], '1700000000');
+    const expected = createHmac('sha256', secret).update(`1700000000.${body}`).digest('hex');
+    assert.equal(headers['x-two-factor-signature'], `sha256=${expected}`);
+  } finally {
+    await srv.close();
+  }
+});
+
 test('webhook: no secret, no signature; a non-2xx answer is an error', async () => {
   let status = 200;
   const srv = await server(() => status);

@@ -16,7 +16,9 @@ use two_factor_core::{self as core, Error, HashKey, OtpKey, SealKey, TotpCheck, 
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
+mod keyring;
 mod random;
+mod rulings;
 use random::PooledRng;
 
 /// talc instead of the default dlmalloc: about 6 KiB less wasm, and as fast for the
@@ -439,7 +441,7 @@ macro_rules! limits {
 
 /// The core's bounds and defaults, so that JS validates with the same numbers. Names
 /// and values cross as two flat lists (cheaper than building a JS object here).
-const LIMITS: [(&str, f64); 55] = limits![
+const LIMITS: [(&str, f64); 62] = limits![
     MIN_CODE_DIGITS,
     MAX_CODE_DIGITS,
     DEFAULT_CODE_DIGITS,
@@ -495,6 +497,13 @@ const LIMITS: [(&str, f64); 55] = limits![
     MAX_TOKEN_INPUT_CHARS,
     HASH_HEX_CHARS,
     MAX_RECOVERY_INPUT_BYTES,
+    MAX_TRUSTED_DEVICE_DAYS,
+    SENDS_WINDOW_SECONDS,
+    NEW_NUMBERS_WINDOW_SECONDS,
+    MAX_PREVIOUS_SECRETS,
+    MAX_CONTEXT_BYTES,
+    MAX_WEBHOOK_SECRET_BYTES,
+    MAX_WEBHOOK_BODY_BYTES,
 ];
 
 /// The names of the core limits, comma-separated, in order.

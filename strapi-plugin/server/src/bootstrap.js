@@ -1,13 +1,10 @@
 'use strict';
 
-// Startup: load keys and the SMS provider (a bad one stops Strapi here), register the
-// admin permissions, and check that every route able to mint a token is behind the gate.
-const { WRAPPED, TOKEN_ACTIONS } = require('./register');
+// Startup: load keys and the SMS provider (a bad one stops Strapi here), watch the host's
+// users for changed credentials, register the admin permissions, and check that every
+// route able to mint a token is behind the gate.
+const parts = require('./plugin');
 const privateTables = require('./private-tables');
-
-// users-permissions auth actions that never mint a token for a password alone: refresh
-// only trades a refresh token, which itself came through the gate.
-const TOKENLESS_ACTIONS = ['connect', 'forgotPassword', 'sendEmailConfirmation', 'refresh', 'logout', 'getSessions', 'revokeSession'];
 
 const ACTIONS = [
   { uid: 'settings.read', displayName: 'Read the two-factor policy', subCategory: 'settings' },
@@ -16,47 +13,22 @@ const ACTIONS = [
 ].map((action) => ({ ...action, section: 'plugins', pluginName: 'two-factor' }));
 
 /**
- * Throws, naming the route, if any users-permissions route could mint a token ungated;
- * and naming the type, if any of the plugin's tables is reachable from outside the plugin
+ * Throws, naming the route, if any of the host's routes could mint a token ungated; and
+ * naming the type, if any of the plugin's tables is reachable from outside the plugin
  * (the content API, GraphQL, the content manager or the document service).
  */
 const selfCheck = async (strapi) => {
-  const auth = strapi.plugin('users-permissions').controller('auth');
-  const unwrapped = TOKEN_ACTIONS.filter((action) => !auth[action]?.[WRAPPED]);
-  if (unwrapped.length > 0) {
-    throw new Error(`strapi-plugin-two-factor: self-check failed: users-permissions auth.${unwrapped.join(', auth.')} is not gated`);
-  }
-  const routes = strapi.plugin('users-permissions').routes['content-api'];
-  const list = (typeof routes === 'function' ? routes() : routes).routes;
-  const unknown = list
-    .filter((route) => typeof route.handler === 'string' && route.handler.startsWith('auth.'))
-    .filter((route) => {
-      const action = route.handler.slice('auth.'.length);
-      return !TOKEN_ACTIONS.includes(action) && !TOKENLESS_ACTIONS.includes(action);
-    });
-  if (unknown.length > 0) {
-    throw new Error(
-      `strapi-plugin-two-factor: self-check failed: users-permissions has auth routes this plugin does not know (${unknown
-        .map((route) => `${route.method} ${route.path} -> ${route.handler}`)
-        .join('; ')}); they might mint tokens without the second step`,
-    );
-  }
-  const missing = TOKEN_ACTIONS.filter((action) => !list.some((route) => route.handler === `auth.${action}`));
-  if (missing.length > 0) {
-    throw new Error(
-      `strapi-plugin-two-factor: self-check failed: no users-permissions route for auth.${missing.join(', auth.')}; this plugin does not match the installed users-permissions`,
-    );
-  }
-  const reachable = await privateTables.check(strapi);
-  if (reachable.length > 0) throw new Error(`strapi-plugin-two-factor: self-check failed: ${reachable.join('; ')}`);
+  const problems = [...(await parts(strapi).host.selfCheck()), ...(await privateTables.check(strapi))];
+  if (problems.length > 0) throw new Error(`strapi-plugin-two-factor: self-check failed: ${problems.join('; ')}`);
 };
 
 const bootstrap = async ({ strapi }) => {
-  strapi.plugin('two-factor').service('keys').load();
-  strapi.plugin('two-factor').service('delivery').load();
-  strapi.plugin('two-factor').service('credentials').watch();
-  // Made now, not by the first login with an unknown identifier, whose answer it would slow.
-  await require('./dummy-hash')(strapi);
+  const part = parts(strapi);
+  part.keys.load();
+  part.delivery.load();
+  // What was granted under a user's old credentials ends when they change.
+  part.host.watchCredentials((userId) => part.credentials.end(userId));
+  await part.host.prepare();
   await strapi.service('admin::permission').actionProvider.registerMany(ACTIONS);
   await selfCheck(strapi);
   const graphql = strapi.plugin('graphql') ? ', GraphQL login/register' : '';

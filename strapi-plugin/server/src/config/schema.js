@@ -5,7 +5,7 @@
 const { yup } = require('../strapi-utils');
 const { LIMITS } = require('two-factor-wasm');
 
-const METHODS = ['totp', 'sms', 'email'];
+const METHODS = Object.values(require('../names').METHODS);
 const ENFORCEMENTS = ['off', 'optional', 'required'];
 const SMS_PROVIDERS = ['console', 'twilio', 'webhook', 'custom'];
 
@@ -18,7 +18,7 @@ const list = (path, of) => yup.array(of).typeError(`${path} must be a list`);
 const group = (path, fields, unknown = `unknown key in ${path}: \${unknown}`) =>
   yup.object(fields).typeError(`${path} must be an object`).noUnknown(true, unknown);
 
-const TRUSTED_DEVICE_DAYS = [0, 90];
+const TRUSTED_DEVICE_DAYS = [0, LIMITS.MAX_TRUSTED_DEVICE_DAYS];
 
 const int = (path, min, max) =>
   yup

@@ -9,6 +9,7 @@ const mask = require('../mask');
 const validate = require('../validate');
 const { yup } = require('../strapi-utils');
 const { METHODS, ENFORCEMENTS, RANGES, TRUSTED_DEVICE_DAYS } = require('../config/schema');
+const parts = require('../plugin');
 
 // One test message per admin per interval, counted in the database so that every
 // process sees it: the button cannot run up an SMS bill.
@@ -32,31 +33,29 @@ const checkTestMessage = validate(
     .strict(),
 );
 
-const USER_UID = 'plugin::users-permissions.user';
-
 module.exports = ({ strapi }) => {
-  const service = (name) => strapi.plugin('two-factor').service(name);
+  const part = parts(strapi);
 
-  /** The users-permissions user named by the route, or a 404. */
+  /** The host's user named by the route, or a 404. */
   const targetUser = async (ctx) => {
     const id = Number(ctx.params.id);
-    const user = Number.isSafeInteger(id) && (await strapi.db.query(USER_UID).findOne({ where: { id } }));
+    const user = Number.isSafeInteger(id) && (await part.host.findUser(id));
     if (!user) throw new errors.NotFoundError('No such user');
     return user;
   };
 
   /** Records an admin action: an event, and a log line without any secret. */
   const audit = (ctx, action, userId, extra = {}) => {
-    service('events').emit(`admin.${action}`, { userId, adminId: ctx.state.user.id, ...extra });
+    part.events.emit(`admin.${action}`, { userId, adminId: ctx.state.user.id, ...extra });
     strapi.log.info(`[two-factor] admin ${ctx.state.user.id}: ${action} for user ${userId}`);
   };
 
   /** Everything the settings page shows: roles and their policies, code settings, delivery. */
   const settingsView = async () => ({
-    roles: await service('policy').all(),
-    ...(await service('settings').get()),
+    roles: await part.policy.all(),
+    ...(await part.settings.get()),
     options: { methods: METHODS, enforcements: ENFORCEMENTS, ranges: RANGES, trustedDeviceDays: TRUSTED_DEVICE_DAYS },
-    delivery: service('delivery').status(),
+    delivery: part.delivery.status(),
   });
 
   return {
@@ -70,9 +69,9 @@ module.exports = ({ strapi }) => {
      * what it names changes, so two admins saving at once keep each other's changes.
      */
     async updateSettings(ctx) {
-      const { policies, codes } = await service('settings').change(ctx.request.body);
+      const { policies, codes } = await part.settings.change(ctx.request.body);
       const changed = [...Object.keys(policies).map((type) => `roles.${type}`), ...Object.keys(codes)];
-      service('events').emit('admin.settings.updated', { changed, adminId: ctx.state.user.id });
+      part.events.emit('admin.settings.updated', { changed, adminId: ctx.state.user.id });
       strapi.log.info(`[two-factor] admin ${ctx.state.user.id}: settings changed: ${changed.join(', ') || 'nothing'}`);
       ctx.body = { data: await settingsView() };
     },
@@ -81,20 +80,20 @@ module.exports = ({ strapi }) => {
     async sendTestMessage(ctx) {
       const { method, to } = checkTestMessage(ctx.request.body ?? {});
       const adminId = ctx.state.user.id;
-      const now = service('clock').now();
-      const slot = await service('limits').take('admin-test', String(adminId), { cap: 1, windowSeconds: TEST_INTERVAL_SECONDS, now });
+      const now = part.clock.now();
+      const slot = await part.limits.take('admin-test', String(adminId), { cap: 1, windowSeconds: TEST_INTERVAL_SECONDS, now });
       if (!slot.allowed) {
         throw new errors.RateLimitError('Wait a few seconds before sending another test message.', { retryAt: new Date(slot.retryAt).toISOString() });
       }
       try {
-        await service('delivery').sendTest({ method, to });
+        await part.delivery.sendTest({ method, to, now });
       } catch (error) {
         // A provider's message may quote the recipient: the log keeps it masked, as elsewhere.
         const reason = String(error?.message ?? error);
         strapi.log.warn(`[two-factor] admin ${adminId}: test ${method} failed: ${reason.split(to).join(mask(method, to))}`);
         throw deliveryFailed(method, {}, `The ${method === 'sms' ? 'SMS' : 'e-mail'} provider did not accept the test message: ${reason}`);
       }
-      service('events').emit('admin.test.sent', { method, adminId });
+      part.events.emit('admin.test.sent', { method, adminId });
       strapi.log.info(`[two-factor] admin ${adminId}: test ${method} sent to ${mask(method, to)}`);
       ctx.body = { data: { sent: true, method, destination: mask(method, to) } };
     },
@@ -102,10 +101,10 @@ module.exports = ({ strapi }) => {
     /** What an admin may see of a user's second factors: never a secret, a code or a full number. */
     async getUser(ctx) {
       const user = await targetUser(ctx);
-      const now = service('clock').now();
-      const factors = await service('factors').of(user.id);
-      const lock = await service('accounts').lockState(user.id, now, factors.row);
-      const lastVerified = await service('challenges').lastVerifiedAt(user.id);
+      const now = part.clock.now();
+      const factors = await part.factors.of(user.id);
+      const lock = await part.accounts.lockState(user.id, now, factors.row);
+      const lastVerified = await part.challenges.lastVerifiedAt(user.id);
       ctx.body = {
         data: {
           id: user.id,
@@ -114,15 +113,15 @@ module.exports = ({ strapi }) => {
           locked: lock.locked,
           lockedUntil: lock.locked ? new Date(lock.until).toISOString() : null,
           lastVerifiedAt: lastVerified === null ? null : new Date(lastVerified).toISOString(),
-          recoveryCodesRemaining: await service('recovery').remaining(user.id),
-          trustedDevices: (await service('devices').list(user.id, now)).length,
+          recoveryCodesRemaining: await part.recovery.remaining(user.id),
+          trustedDevices: (await part.devices.list(user.id, now)).length,
         },
       };
     },
 
     async unlockUser(ctx) {
       const user = await targetUser(ctx);
-      await service('accounts').resetFailures(user.id);
+      await part.accounts.resetFailures(user.id);
       audit(ctx, 'unlocked', user.id);
       ctx.body = { data: { id: user.id, unlocked: true } };
     },
@@ -130,17 +129,17 @@ module.exports = ({ strapi }) => {
     /** Removes every factor, recovery code and trusted device: the user enrols again. */
     async resetUser(ctx) {
       const user = await targetUser(ctx);
-      await service('factors').clear(user.id);
-      await service('recovery').clear(user.id);
-      await service('credentials').end(user.id);
-      await service('notify').send(user, 'disabled');
+      await part.factors.clear(user.id);
+      await part.recovery.clear(user.id);
+      await part.credentials.end(user.id);
+      await part.notify.send(user, 'disabled');
       audit(ctx, 'reset', user.id);
       ctx.body = { data: { id: user.id, reset: true } };
     },
 
     async revokeDevices(ctx) {
       const user = await targetUser(ctx);
-      await service('devices').revokeAll(user.id);
+      await part.devices.revokeAll(user.id);
       audit(ctx, 'devices.revoked', user.id);
       ctx.body = { data: { id: user.id, devicesRevoked: true } };
     },

@@ -1,61 +1,37 @@
 'use strict';
 
 // The per-user row: created on first need, and the lockout after consecutive
-// second-step failures across challenges. Counters change only by atomic SQL increments.
-const { lockoutVerdict, lockoutGuard } = require('two-factor-wasm');
-const table = require('../db');
+// second-step failures across challenges. Every count is a core ruling's write, counted
+// in the statement under the ruling's condition.
+const { lockoutVerdict, lockoutTake, failuresReset } = require('two-factor-wasm');
 
-const { num, retried } = table;
+/** @param {import('../plugin').Parts} d */
+module.exports = (d) => {
+  const store = () => d.store.accounts;
+  const find = (userId) => store().find(userId);
+  const ensure = (userId) => store().ensure(userId);
 
-const UID = 'plugin::two-factor.account';
-
-module.exports = ({ strapi }) => {
-  const db = () => table(strapi, UID);
-
-  const find = (userId) => strapi.db.query(UID).findOne({ where: { userId } });
-
-  /** Creates the user's row if it does not exist; safe when processes race to do it. */
-  const ensure = async (userId) => {
-    const { query, col } = db();
-    await retried(() =>
-      query()
-        .insert({ [col.userId]: userId, [col.failures]: 0 })
-        .onConflict(col.userId)
-        .ignore(),
-    );
-  };
-
-  const lockout = async () => (await strapi.plugin('two-factor').service('settings').get()).lockout;
+  const lockout = async () => (await d.settings.get()).lockout;
 
   const verdict = async (row, now) => {
     // Without a failure there is nothing to rule on, and no settings to read.
     if (!row?.failures) return { locked: false };
     const { threshold, durationSeconds } = await lockout();
-    return lockoutVerdict({ now, failures: row.failures, lastFailureAt: num(row.lastFailureAt), threshold, durationSeconds });
+    return lockoutVerdict({ now, failures: row.failures, lastFailureAt: row.lastFailureAt, threshold, durationSeconds });
   };
 
   /** One guess counted as a failure, under the core's guard; true when the write took it. */
-  const takeUnderGuard = async (userId, now, { threshold, durationSeconds }) => {
-    const guard = lockoutGuard({ now, threshold, durationSeconds });
-    const { query, col } = db();
-    const taken = await query()
-      .where(col.userId, userId)
-      .where((q) => {
-        q.where(col.failures, '<', guard.failuresBelow);
-        if (guard.lastFailureAtMost !== null) q.orWhereNull(col.lastFailureAt).orWhere(col.lastFailureAt, '<=', guard.lastFailureAtMost);
-      })
-      .update({ [col.failures]: strapi.db.connection.raw('?? + 1', [col.failures]), [col.lastFailureAt]: now });
-    return taken === 1;
-  };
+  const takeUnderGuard = async (userId, now, { threshold, durationSeconds }) =>
+    (await store().apply(userId, lockoutTake({ now, threshold, durationSeconds }))) === 1;
 
   return {
     find,
     ensure,
 
-    /** Sets columns of the user's row (created if needed); `data` uses attribute names. */
+    /** Sets fields of the user's row (created if needed). */
     async update(userId, data) {
       await ensure(userId);
-      await retried(() => strapi.db.query(UID).update({ where: { userId }, data }));
+      await store().update(userId, data);
     },
 
     /**
@@ -84,8 +60,7 @@ module.exports = ({ strapi }) => {
 
     /** A correct code, or an admin's unlock, ends the run of failures. */
     async resetFailures(userId) {
-      const { query, col } = db();
-      await query().where(col.userId, userId).update({ [col.failures]: 0, [col.lastFailureAt]: null });
+      await store().apply(userId, failuresReset());
     },
   };
 };

@@ -6,19 +6,20 @@
 // per account, new numbers a day through phone setup. Past a cap no message goes out.
 // Every count is a limits row, exact across processes; numbers are counted by their
 // keyed hash, never stored.
+const { LIMITS } = require('two-factor-wasm');
 const { errors } = require('../errors');
+const { METHODS } = require('../names');
 
-const HOUR = 3600;
-const DAY = 24 * HOUR;
+// The windows are the core's: an hour for sends, a day for new numbers.
+const { SENDS_WINDOW_SECONDS: HOUR, NEW_NUMBERS_WINDOW_SECONDS: DAY } = LIMITS;
 
 const iso = (ms) => new Date(ms).toISOString();
 
-module.exports = ({ strapi }) => {
-  const service = (name) => strapi.plugin('two-factor').service(name);
-
+/** @param {import('../plugin').Parts} d */
+module.exports = (d) => {
   const capped = (userId, method, cap, retryAt) => {
-    service('events').emit('delivery.capped', { userId, method, cap });
-    strapi.log.warn(`[two-factor] ${method} cap "${cap}" reached for user ${userId}; no message sent`);
+    d.events.emit('delivery.capped', { userId, method, cap });
+    d.log.warn(`[two-factor] ${method} cap "${cap}" reached for user ${userId}; no message sent`);
     return { allowed: false, retryAt };
   };
 
@@ -29,18 +30,18 @@ module.exports = ({ strapi }) => {
      * (an event is emitted). `rules` are the settings in force.
      */
     async take({ userId, method, destination, now, rules }) {
-      const limits = service('limits');
+      const { limits } = d;
       const perAccount = await limits.take(`sent:${method}`, String(userId), { cap: rules.caps[`${method}PerHour`], windowSeconds: HOUR, now });
       if (!perAccount.allowed) return capped(userId, method, 'account', perAccount.retryAt);
-      if (method !== 'sms') return perAccount;
-      const perNumber = await limits.take('sent:number', service('keys').subjectHash(destination), { cap: rules.caps.perNumberPerHour, windowSeconds: HOUR, now });
+      if (method !== METHODS.sms) return perAccount;
+      const perNumber = await limits.take('sent:number', d.keys.subjectHash(destination), { cap: rules.caps.perNumberPerHour, windowSeconds: HOUR, now });
       return perNumber.allowed ? perNumber : capped(userId, method, 'number', perNumber.retryAt);
     },
 
     /** Takes a place for one more new number the user tries through phone setup. */
     async takeNewNumber({ userId, now, rules }) {
-      const verdict = await service('limits').take('new-number', String(userId), { cap: rules.caps.newNumbersPerDay, windowSeconds: DAY, now });
-      return verdict.allowed ? verdict : capped(userId, 'sms', 'numbers', verdict.retryAt);
+      const verdict = await d.limits.take('new-number', String(userId), { cap: rules.caps.newNumbersPerDay, windowSeconds: DAY, now });
+      return verdict.allowed ? verdict : capped(userId, METHODS.sms, 'numbers', verdict.retryAt);
     },
 
     /** The 429 for a cap: when to try again, and nothing about whom or what. */

@@ -1,60 +1,36 @@
 'use strict';
 
-// Persistence of login challenges. Attempts, single use and resends are conditional
-// updates: the WHERE clause carries the rule and the affected row count tells the caller
-// whether it won, so concurrent requests and several processes cannot over-count.
+// Login challenges: a token the client holds, a code, and the life the core rules on.
+// Each change (an attempt, a consumption, a resend, an expiry) is a core ruling whose
+// write the store makes under the ruling's condition; its row count says whether it
+// stood, so concurrent requests and several processes cannot over-count.
 const tf = require('two-factor-wasm');
-const table = require('../db');
+const { PURPOSES, METHODS } = require('../names');
 
-const { num } = table;
-
-const UID = 'plugin::two-factor.challenge';
 const { MAX_OPEN_CHALLENGES } = tf.LIMITS;
-// Expired rows are kept this long so a late verify still gets "expired", then purged.
-const PURGE_GRACE_MS = 60 * 60 * 1000;
+// The purge runs on writes, at most this often per process (housekeeping, not a rule).
 const PURGE_EVERY_MS = 60 * 1000;
-
 
 const destinationFor = (userId) => `two-factor destination user:${userId}`;
 
-module.exports = ({ strapi }) => {
-  const db = () => table(strapi, UID);
-  const keys = () => strapi.plugin('two-factor').service('keys');
+/** @param {import('../plugin').Parts} d */
+module.exports = (d) => {
   let lastPurge = 0;
+  const store = () => d.store.challenges;
+  /** Applies a ruled write to the challenge `row`; true when it stood. */
+  const write = async (row, ruled, data) => (await store().apply(row, ruled, data)) === 1;
 
   /** Where the code goes, sealed and bound to the user: no number is stored in the clear. */
-  const sealDestination = (userId, destination) => (destination === null ? null : keys().sealText(destination, destinationFor(userId)));
-  // A row written before destinations were sealed holds the text itself (openText says so).
-  const openDestination = (row) => keys().openText(row.destination, destinationFor(row.userId)).text;
+  const sealDestination = (userId, destination) => (destination === null ? null : d.keys.sealText(destination, destinationFor(userId)));
 
-  /** A challenge row with numbers as numbers (bigint columns arrive as strings on some databases), the destination opened. */
-  const normalize = (row) =>
-    row && {
-      ...row,
-      destination: row.destination ? openDestination(row) : null,
-      expiresAt: num(row.expiresAt),
-      lastSentAt: num(row.lastSentAt),
-      consumedAt: num(row.consumedAt),
-      verifiedAt: num(row.verifiedAt),
-    };
+  /** A stored challenge with its destination opened (a row from before sealing holds the text itself). */
+  const opened = (row) => row && { ...row, destination: row.destination ? d.keys.openText(row.destination, destinationFor(row.userId)).text : null };
 
   /** A fresh code of `digits` digits: what to store and what to send. */
   const freshCode = (digits) => {
     const code = tf.generateCode(digits);
     const salt = tf.generateSalt();
-    return { code, codeHash: tf.hashCode(code, strapi.plugin('two-factor').service('keys').codeKey(), salt), codeSalt: Buffer.from(salt).toString('hex') };
-  };
-
-  /**
-   * Before a new challenge of `purpose`: keeps the user's newest MAX_OPEN_CHALLENGES - 1
-   * open ones and forgets the rest, so a known password can make logins without end but
-   * not rows.
-   */
-  const makeRoom = async (userId, purpose) => {
-    const open = { userId, purpose, consumedAt: null };
-    const kept = await strapi.db.query(UID).findMany({ where: open, orderBy: { id: 'desc' }, limit: MAX_OPEN_CHALLENGES - 1, select: ['id'] });
-    if (kept.length < MAX_OPEN_CHALLENGES - 1) return;
-    await strapi.db.query(UID).deleteMany({ where: { ...open, id: { $lt: kept.at(-1).id } } });
+    return { code, codeHash: d.keys.hashCode(code, salt), codeSalt: Buffer.from(salt).toString('hex') };
   };
 
   return {
@@ -64,60 +40,49 @@ module.exports = ({ strapi }) => {
      * Stores a new challenge and returns `{ token, row, code }`; only the token's hash is
      * kept. A code that is sent counts as sent from now (`lastSentAt`), which a failed
      * delivery undoes. `rules` are the code settings in force (the settings service).
+     * A user keeps at most MAX_OPEN_CHALLENGES open ones of a purpose: a known password
+     * can make logins without end, but not rows.
      */
-    async create({ userId, purpose = 'login', method, destination = null, now, rules }) {
+    async create({ userId, purpose = PURPOSES.login, method, destination = null, now, rules }) {
       await this.purgeExpired(now);
-      await makeRoom(userId, purpose);
+      await store().keepNewestOpen(userId, purpose, MAX_OPEN_CHALLENGES - 1);
       const token = tf.generateToken();
       const { code, codeHash, codeSalt } = freshCode(rules.code.digits);
+      const { ttlSeconds, maxAttempts } = rules.code;
       const row = {
-        tokenHash: keys().tokenHash(token),
+        tokenHash: d.keys.tokenHash(token),
         userId,
         purpose,
         destination: sealDestination(userId, destination),
         method,
         codeHash,
         codeSalt,
-        expiresAt: tf.codeExpiresAt({ now, ttlSeconds: rules.code.ttlSeconds }),
-        attempts: 0,
-        maxAttempts: rules.code.maxAttempts,
-        resends: 0,
-        lastSentAt: method === 'totp' ? null : now,
-        consumedAt: null,
-        verifiedAt: null,
+        ...tf.challengeOpen({ now, ttlSeconds, maxAttempts, sent: method !== METHODS.totp }),
       };
-      // One statement, no read back: a row that a burst of newer logins displaced at once
-      // is simply a dead challenge, never a 500.
-      const id = await db().insert(row);
-      return { token, row: normalize({ ...row, id }), code };
+      const id = await store().insert(row);
+      return { token, row: { ...row, id, destination }, code };
     },
 
     /** The newest challenge of `purpose` for the user (phone confirmation, step-up), or null. */
     async latest(userId, purpose) {
-      return normalize(await strapi.db.query(UID).findOne({ where: { userId, purpose }, orderBy: { id: 'desc' } }));
+      return opened(await store().latest(userId, purpose));
     },
 
     /** When the user last completed a sign-in challenge (unix ms), or null. */
-    async lastVerifiedAt(userId) {
-      const row = await strapi.db
-        .query(UID)
-        .findOne({ where: { userId, purpose: 'login', consumedAt: { $notNull: true } }, orderBy: { consumedAt: 'desc' }, select: ['consumedAt'] });
-      return row ? Number(row.consumedAt) : null;
-    },
+    lastVerifiedAt: (userId) => store().lastConsumedAt(userId, PURPOSES.login),
 
     /**
      * The challenge a client token names, or null. Looked up by its keyed hash (indexed),
      * under the current secret or a previous one.
      */
     async findByToken(token) {
-      return normalize(await strapi.db.query(UID).findOne({ where: { tokenHash: { $in: keys().tokenHashes(token) } } }));
+      return opened(await store().byTokenHashes(d.keys.tokenHashes(token)));
     },
 
     /** Whether `code` is the code this challenge stored (constant-time comparison). */
     matches(row, code) {
       if (!/^\d{6,10}$/.test(code)) return false;
-      const salt = Buffer.from(row.codeSalt, 'hex');
-      return strapi.plugin('two-factor').service('keys').codeKeys().some((key) => tf.verifyCode(code, row.codeHash, key, salt));
+      return d.keys.verifyCode(code, row.codeHash, Buffer.from(row.codeSalt, 'hex')) !== null;
     },
 
     /**
@@ -129,27 +94,17 @@ module.exports = ({ strapi }) => {
      */
     async spendLatest(userId, purpose, code, now, guess) {
       const row = await this.latest(userId, purpose);
-      if (!row || !(await this.reserveAttempt(row.id, now))) return { status: 'none' };
+      if (!row || !(await this.reserveAttempt(row, now))) return { status: 'none' };
       if (guess) await guess();
       if (!this.matches(row, code)) return { status: 'wrong' };
       // A right code that lost the race to another is no wrong guess: 'lost', not 'wrong'.
       return (await this.consume(row, now)) ? { status: 'ok', row } : { status: 'lost' };
     },
 
-    verdict(row, now) {
-      return tf.challengeVerdict({ now, expiresAt: row.expiresAt, attempts: row.attempts, maxAttempts: row.maxAttempts, consumed: row.consumedAt !== null });
-    },
-
     /** Takes one attempt if the challenge is still active at `now`; false when it is not. */
-    async reserveAttempt(id, now) {
-      const { query, col } = db();
-      const updated = await query()
-        .where(col.id, id)
-        .whereNull(col.consumedAt)
-        .where(col.expiresAt, '>', now)
-        .where(col.attempts, '<', strapi.db.connection.ref(col.maxAttempts))
-        .increment(col.attempts, 1);
-      return updated === 1;
+    async reserveAttempt(row, now) {
+      const { write: ruled } = tf.challengeAttempt(row, { now });
+      return Boolean(ruled) && write(row, ruled);
     },
 
     /**
@@ -157,25 +112,25 @@ module.exports = ({ strapi }) => {
      * is marked verified at the same time: from then on it authorises enrolment only.
      */
     async consume(row, now) {
-      const { query, col } = db();
-      const updated = await query()
-        .where(col.id, row.id)
-        .whereNull(col.consumedAt)
-        .update({ [col.consumedAt]: now, [col.destination]: null, ...(row.purpose === 'enrol' ? { [col.verifiedAt]: now } : {}) });
-      return updated === 1;
+      const { write: ruled } = tf.challengeConsume(row, { now, enrolment: row.purpose === PURPOSES.enrol });
+      return Boolean(ruled) && write(row, ruled);
     },
+
+    /** Whether this challenge is a verified enrolment that still authorises enrolment at `now`. */
+    authorisesEnrolment: (row, now) => row.purpose === PURPOSES.enrol && tf.authorisesEnrolment(row, { now }),
+
+    /** Guesses left on this challenge. */
+    attemptsRemaining: (row) => tf.attemptsRemaining(row),
+
+    /** When the client may ask for another code of this challenge (unix ms). */
+    resendAvailableAt: (row, now, rules) => tf.resendAvailableAt(row, { now, cooldownSeconds: rules.resend.cooldownSeconds }),
 
     /**
      * Ends every challenge of the user that could still lead to a session: the open
      * ones, and verified enrolments (which authorise enrolment until they expire).
      */
     async closeAll(userId) {
-      // The query engine, not raw SQL: called from a lifecycle, this joins the
-      // transaction of the change that caused it, and stands or falls with it.
-      await strapi.db.query(UID).updateMany({
-        where: { userId, $or: [{ consumedAt: null }, { purpose: 'enrol' }] },
-        data: { expiresAt: 0 },
-      });
+      await store().endAll(userId, tf.challengeClose());
     },
 
     /**
@@ -184,41 +139,27 @@ module.exports = ({ strapi }) => {
      * the consumption made by this caller (`row`, consumed just now) is undone.
      */
     async release(row) {
-      const { query, col } = db();
-      await query().where(col.id, row.id).whereNotNull(col.consumedAt).whereNull(col.verifiedAt).update({ [col.consumedAt]: null });
+      await write(row, tf.challengeRelease(row));
     },
 
     /** Ends a challenge for good (an enrolment that completed). */
-    async close(id) {
-      const { query, col } = db();
-      await query().where(col.id, id).update({ [col.expiresAt]: 0 });
+    async close(row) {
+      await write(row, tf.challengeClose());
     },
 
     /**
-     * Replaces the code of an active challenge, as one resend. The row is the one the
-     * caller ruled on: if another resend got there first (the count moved, or the cooldown
-     * restarted), nothing changes. The cooldown starts now; a failed send lifts it.
-     * `rules` are the code settings the caller ruled with.
+     * The core's ruling on a resend of this challenge at `now` under `rules` (the code
+     * settings in force): `{ allowed: true, write }` or why not (see tf.challengeResend).
      */
-    async replaceCode(row, { method, destination, codeHash, codeSalt, now, rules }) {
-      const { query, col } = db();
-      const updated = await query()
-        .where(col.id, row.id)
-        .where(col.resends, row.resends)
-        .whereNull(col.consumedAt)
-        .where(col.expiresAt, '>', now)
-        .where(col.attempts, '<', strapi.db.connection.ref(col.maxAttempts))
-        .where((q) => q.whereNull(col.lastSentAt).orWhere(col.lastSentAt, '<=', now - rules.resend.cooldownSeconds * 1000))
-        .update({
-          [col.method]: method,
-          [col.destination]: sealDestination(row.userId, destination),
-          [col.codeHash]: codeHash,
-          [col.codeSalt]: codeSalt,
-          [col.resends]: row.resends + 1,
-          [col.lastSentAt]: now,
-          [col.expiresAt]: tf.codeExpiresAt({ now, ttlSeconds: rules.code.ttlSeconds }),
-        });
-      return updated === 1;
+    resendRuling: (row, now, rules) => tf.challengeResend(row, { now, ttlSeconds: rules.code.ttlSeconds, ...rules.resend }),
+
+    /**
+     * Replaces the code of an active challenge, as the resend `ruling` allowed. If another
+     * resend got there first (the count moved, or the cooldown restarted), nothing
+     * changes and the answer is false. The cooldown starts now; a failed send lifts it.
+     */
+    async replaceCode(row, ruling, { method, destination, codeHash, codeSalt }) {
+      return write(row, ruling.write, { method, destination: sealDestination(row.userId, destination), codeHash, codeSalt });
     },
 
     /**
@@ -226,29 +167,22 @@ module.exports = ({ strapi }) => {
      * that a process whose clock runs behind can never revive what another saw expire.
      */
     async settle(row, now) {
-      const state = this.verdict(row, now);
-      if (state === 'expired') await this.close(row.id);
-      return state;
+      const { verdict, write: ruled } = tf.challengeSettle(row, { now });
+      if (ruled) await write(row, ruled);
+      return verdict;
     },
 
-    /** A send failed: no cooldown runs, so a resend may follow at once. */
-    async markUnsent(id) {
-      const { query, col } = db();
-      await query().where(col.id, id).update({ [col.lastSentAt]: null });
+    /** A send failed: the cooldown it started is lifted, so a resend may follow at once. */
+    async markUnsent(row) {
+      await write(row, tf.challengeUnsent(row));
     },
 
-    /** Deletes challenges long expired; runs at most once a minute per process. */
+    /** Deletes challenges long ended, and forgets where ended ones were sent; at most once a minute per process. */
     async purgeExpired(now) {
       if (now - lastPurge < PURGE_EVERY_MS) return;
       lastPurge = now;
-      const { query, col } = db();
-      await query().where(col.expiresAt, '<', now - PURGE_GRACE_MS).delete();
-      // An ended challenge keeps nothing of where its code went.
-      await query()
-        .whereNotNull(col.destination)
-        .where((q) => q.where(col.expiresAt, '<=', now).orWhereNotNull(col.consumedAt))
-        .update({ [col.destination]: null });
-      await strapi.plugin('two-factor').service('limits').purge(now);
+      await store().purge(now, tf.challengePurgeBefore({ now }));
+      await d.limits.purge(now);
     },
   };
 };

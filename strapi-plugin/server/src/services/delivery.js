@@ -4,6 +4,7 @@
 // e-mail plugin, so whatever e-mail provider the project uses works). Messages are
 // templates with {code}, {appName} and {minutes}.
 const createSmsProvider = require('./sms');
+const parts = require('../plugin');
 
 const fill = (template, values) => template.replace(/\{(code|appName|minutes)\}/g, (_, key) => values[key]);
 
@@ -14,7 +15,8 @@ module.exports = ({ strapi }) => {
   const config = (key) => strapi.config.get(`plugin::two-factor.${key}`);
   let sms = null;
 
-  const sendSms = (to, message, code, user) => sms.send({ to, code, message, user });
+  // `now` (unix ms) is when the message is sent: the webhook provider signs it.
+  const sendSms = (to, message, code, user, now) => sms.send({ to, code, message, user, now });
 
   const sendEmail = (to, { subject, text, html }) =>
     strapi.plugin('email').service('email').send({ to, ...(config('email').from ? { from: config('email').from } : {}), subject, text, html });
@@ -35,18 +37,18 @@ module.exports = ({ strapi }) => {
       const minutes = String(Math.max(1, Math.round((expiresAt - now) / 60_000)));
       const values = { code, appName: config('appName'), minutes };
       if (method === 'sms') {
-        await sendSms(to, fill(messages.sms, values), code, { id: user.id, username: user.username, email: user.email });
+        await sendSms(to, fill(messages.sms, values), code, { id: user.id, username: user.username, email: user.email }, now);
         return;
       }
       await sendEmail(to, { subject: fill(messages.emailSubject, values), text: fill(messages.emailText, values), html: fill(messages.emailHtml, values) });
     },
 
     /** The admin's test message: no code (a custom provider gets `code: null` and `user: null`). */
-    async sendTest({ method, to }) {
+    async sendTest({ method, to, now = parts(strapi).clock.now() }) {
       const messages = config('messages');
       const values = { appName: config('appName') };
       const text = fill(messages.test, values);
-      if (method === 'sms') return sendSms(to, text, null, null);
+      if (method === 'sms') return sendSms(to, text, null, null, now);
       return sendEmail(to, { subject: fill(messages.testSubject, values), text });
     },
 

@@ -1,63 +1,52 @@
 'use strict';
 
 // Trusted devices: after a verified second step the user may ask to be remembered. The
-// device keeps a 256-bit token: an httpOnly cookie in httpOnly mode; otherwise the
-// client gets `deviceToken` in the body and sends it back in the X-Two-Factor-Device
-// header. Only its keyed hash is stored, and each use swaps it for a new one. A user has
-// at most MAX_TRUSTED_DEVICES; remembering one more forgets the oldest.
+// device keeps a 256-bit token: an httpOnly cookie when the host hands its sessions out
+// that way; otherwise the client gets `deviceToken` in the body and sends it back in the
+// X-Two-Factor-Device header. Only its keyed hash is stored, and each use swaps it for a
+// new one. A user has at most MAX_TRUSTED_DEVICES; remembering one more forgets the
+// oldest. How long a device is trusted, and whether it still is, the core rules.
 const tf = require('two-factor-wasm');
-const table = require('../db');
 const { isToken } = require('../token-shape');
 
-const UID = 'plugin::two-factor.device';
 const { MAX_TRUSTED_DEVICES } = tf.LIMITS;
-const DAY_MS = 24 * 60 * 60 * 1000;
 const COOKIE = 'strapi_2fa_device';
+const iso = (ms) => new Date(ms).toISOString();
 
-module.exports = ({ strapi }) => {
-  const keys = () => strapi.plugin('two-factor').service('keys');
+/** @param {import('../plugin').Parts} d */
+module.exports = (d) => {
+  const store = () => d.store.devices;
   const cookieOptions = (expiresAt) => ({
     httpOnly: true,
-    secure: strapi.plugin('two-factor').service('login').cookieSecure(),
+    secure: d.host.cookieSecure(),
     sameSite: 'strict',
     path: '/api/auth',
     expires: new Date(expiresAt),
     overwrite: true,
   });
-  // The same rule as users-permissions' refresh cookie: only in refresh mode.
-  const usesCookie = (ctx) =>
-    strapi.config.get('plugin::users-permissions.jwtManagement') === 'refresh' &&
-    (Boolean(strapi.config.get('plugin::users-permissions.sessions')?.httpOnly) || ctx.request.header['x-strapi-refresh-cookie'] === 'httpOnly');
 
-  /** Hands `token` to the client: a cookie in httpOnly mode, else a body field. */
+  /** Hands `token` to the client: a cookie when sessions travel as cookies, else a body field. */
   const deliver = (ctx, token, expiresAt) => {
-    if (usesCookie(ctx)) {
+    if (d.host.usesRefreshCookie(ctx)) {
       ctx.cookies.set(COOKIE, token, cookieOptions(expiresAt));
       return {};
     }
     return { deviceToken: token };
   };
 
-  /**
-   * Before a new device: keeps the user's newest MAX_TRUSTED_DEVICES - 1 and forgets
-   * older ones. Only older rows are deleted, so two devices remembered at once never
-   * delete each other.
-   */
-  const makeRoom = async (userId) => {
-    const kept = await strapi.db.query(UID).findMany({ where: { userId }, orderBy: { id: 'desc' }, limit: MAX_TRUSTED_DEVICES - 1, select: ['id'] });
-    if (kept.length < MAX_TRUSTED_DEVICES - 1) return;
-    await strapi.db.query(UID).deleteMany({ where: { userId, id: { $lt: kept.at(-1).id } } });
-  };
+  /** The write recording a use of this device now, or null once its trust has ended. */
+  const use = (row, now) => tf.deviceUse({ now, expiresAt: row.expiresAt });
 
   return {
     /** Remembers this device for `days`; returns what to add to the response body. */
     async remember(ctx, userId, days, now) {
       const token = tf.generateToken();
-      const expiresAt = now + days * DAY_MS;
+      const expiresAt = tf.deviceTrustedUntil({ now, days });
       const label = String(ctx.request.headers['user-agent'] ?? '').slice(0, 200);
-      await makeRoom(userId);
+      // Only older rows are deleted, so two devices remembered at once never delete each other.
+      await store().keepNewest(userId, MAX_TRUSTED_DEVICES - 1);
       // One statement, no read back (a row read back could already be gone).
-      await table(strapi, UID).insert({ userId, tokenHash: keys().tokenHash(token), label, expiresAt, lastUsedAt: now });
+      await store().insert({ userId, tokenHash: d.keys.tokenHash(token), label, expiresAt, lastUsedAt: now });
       return deliver(ctx, token, expiresAt);
     },
 
@@ -68,31 +57,24 @@ module.exports = ({ strapi }) => {
     async recognise(ctx, userId, now) {
       const token = ctx.cookies.get(COOKIE) ?? ctx.request.header['x-two-factor-device'];
       if (!isToken(token)) return null;
-      const row = await strapi.db.query(UID).findOne({ where: { tokenHash: { $in: keys().tokenHashes(token) } } });
-      if (!row || row.userId !== userId || Number(row.expiresAt) <= now) return null;
+      const row = await store().byTokenHashes(d.keys.tokenHashes(token));
+      const ruled = row && row.userId === userId ? use(row, now) : null;
+      if (!ruled) return null;
+      // The token is swapped only if it is still the one presented: of two requests with
+      // the same token, one wins.
       const next = tf.generateToken();
-      const { query, col } = table(strapi, UID);
-      const rotated = await query()
-        .where(col.id, row.id)
-        .where(col.tokenHash, row.tokenHash)
-        .update({ [col.tokenHash]: keys().tokenHash(next), [col.lastUsedAt]: now });
-      return rotated === 1 ? deliver(ctx, next, Number(row.expiresAt)) : null;
+      const rotated = await store().apply(row, ruled, { tokenHash: d.keys.tokenHash(next) });
+      return rotated === 1 ? deliver(ctx, next, row.expiresAt) : null;
     },
 
     async list(userId, now) {
-      const rows = await strapi.db.query(UID).findMany({ where: { userId }, orderBy: { id: 'asc' } });
-      return rows
-        .filter((row) => Number(row.expiresAt) > now)
-        .map((row) => ({ id: row.id, label: row.label, lastUsedAt: new Date(Number(row.lastUsedAt)).toISOString(), expiresAt: new Date(Number(row.expiresAt)).toISOString() }));
+      return (await store().list(userId))
+        .filter((row) => use(row, now) !== null)
+        .map((row) => ({ id: row.id, label: row.label, lastUsedAt: iso(row.lastUsedAt), expiresAt: iso(row.expiresAt) }));
     },
 
-    async revoke(userId, id) {
-      const { query, col } = table(strapi, UID);
-      return (await query().where(col.id, id).where(col.userId, userId).delete()) === 1;
-    },
+    revoke: (userId, id) => store().delete(userId, id),
 
-    async revokeAll(userId) {
-      await strapi.db.query(UID).deleteMany({ where: { userId } });
-    },
+    revokeAll: (userId) => store().deleteAll(userId),
   };
 };

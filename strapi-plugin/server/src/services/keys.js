@@ -1,14 +1,17 @@
 'use strict';
 
-// The server keys, derived from one configured secret with HKDF-SHA-256 so that each use
-// (code hashes, token hashes, sealing) has its own key and none is the session JWT secret.
-const { hkdfSync, randomBytes } = require('node:crypto');
+// The server keys, as operations. The core derives them from the configured secret with
+// HKDF-SHA-256, one per use (code hashes, token hashes, sealing), none the session JWT
+// secret, and keeps them: this service hands it the secrets once and never holds a key.
+const { randomBytes } = require('node:crypto');
 const tf = require('two-factor-wasm');
 const { LIMITS } = tf;
 
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 // What every value sealed by the core starts with (its format version).
 const SEALED_PREFIX = 'v1.';
+// Part of every key's derivation: changing it would orphan every stored hash and seal.
+const CONTEXT = 'strapi-plugin-two-factor';
 
 /** Decodes the configured secret, or explains precisely why it is unusable. */
 const decodeSecret = (secret) => {
@@ -21,30 +24,29 @@ const decodeSecret = (secret) => {
       `strapi-plugin-two-factor: \`secret\` (TWO_FACTOR_SECRET) decodes to ${bytes.length} bytes; at least ${LIMITS.MIN_KEY_BYTES} are required`,
     );
   }
+  if (bytes.length > LIMITS.MAX_KEY_BYTES) {
+    throw new Error(
+      `strapi-plugin-two-factor: \`secret\` (TWO_FACTOR_SECRET) decodes to ${bytes.length} bytes; at most ${LIMITS.MAX_KEY_BYTES} are used`,
+    );
+  }
   return bytes;
 };
 
-const derive = (master, label) => new Uint8Array(hkdfSync('sha256', master, Buffer.alloc(0), `strapi-plugin-two-factor ${label}`, 32));
-
-module.exports = ({ strapi }) => {
-  // [current, ...previous]: each `{ code, token, seal }`. New hashes and seals use the current
-  // keys; stored ones made under a previous secret still verify and open, so a secret
-  // can be rotated without locking enrolled users out.
-  let sets = null;
-  const keySet = (master) => {
-    const set = { code: derive(master, 'code hash v1'), token: derive(master, 'token hash v1'), seal: derive(master, 'seal v1') };
-    master.fill(0);
-    return set;
-  };
+/** @param {import('../plugin').Parts} d */
+module.exports = (d) => {
+  // New hashes and seals use the current secret's keys; stored ones made under a previous
+  // secret still verify and open (and say `stale`), so a secret can be rotated without
+  // locking enrolled users out.
+  let keyring = null;
   const loaded = () => {
-    if (!sets) throw new Error('strapi-plugin-two-factor: keys used before bootstrap');
-    return sets;
+    if (!keyring) throw new Error('strapi-plugin-two-factor: keys used before bootstrap');
+    return keyring;
   };
 
   return {
     /** Reads the secrets once at startup; throws (and so stops Strapi) when one is unusable. */
     load() {
-      const secret = strapi.config.get('plugin::two-factor.secret');
+      const secret = d.config('secret');
       let master;
       if (secret) {
         master = decodeSecret(secret);
@@ -55,29 +57,47 @@ module.exports = ({ strapi }) => {
       } else {
         // Development only: a random key per process, so codes do not survive a restart.
         // There is deliberately no built-in default key.
-        strapi.log.warn('[two-factor] No TWO_FACTOR_SECRET set: using a random key for this process (development only).');
+        d.log.warn('[two-factor] No TWO_FACTOR_SECRET set: using a random key for this process (development only).');
         master = randomBytes(32);
       }
-      const previous = strapi.config.get('plugin::two-factor.previousSecrets') ?? [];
-      sets = [keySet(master), ...previous.map((old) => keySet(decodeSecret(old)))];
+      const previous = (d.config('previousSecrets') ?? []).map(decodeSecret);
+      if (previous.length > LIMITS.MAX_PREVIOUS_SECRETS) {
+        throw new Error(
+          `strapi-plugin-two-factor: \`previousSecrets\` holds ${previous.length} secrets; at most ${LIMITS.MAX_PREVIOUS_SECRETS} are kept`,
+        );
+      }
+      try {
+        keyring = new tf.Keyring({ context: CONTEXT, secret: master, previous });
+      } finally {
+        for (const bytes of [master, ...previous]) bytes.fill(0);
+      }
     },
-    /** The HMAC key for new one-time and recovery codes. */
-    codeKey: () => loaded()[0].code,
-    /** Every HMAC key a stored code hash may have been made with, current first. */
-    codeKeys: () => loaded().map((set) => set.code),
+
+    /** The keyed, salted hash of a new one-time code. */
+    hashCode: (code, salt) => loaded().hashCode(code, salt),
+    /** null when `code` does not match its stored hash; otherwise `{ stale }`. */
+    verifyCode: (code, hash, salt) => loaded().verifyCode(code, hash, salt),
+    hashRecoveryCode: (code, salt) => loaded().hashRecoveryCode(code, salt),
+    /** null when the typed recovery code does not match its stored hash; otherwise `{ stale }`. */
+    verifyRecoveryCode: (code, hash, salt) => loaded().verifyRecoveryCode(code, hash, salt),
     /**
      * What is stored and indexed for a challenge or device token: its HMAC under the
      * token key, so a row written by anyone without the secret matches no token.
      */
-    tokenHash: (token) => tf.keyedTokenHash(token, loaded()[0].token),
+    tokenHash: (token) => loaded().tokenHash(token),
     /** Every hash a stored token may have been made with, current first (for lookups). */
-    tokenHashes: (token) => loaded().map((set) => tf.keyedTokenHash(token, set.token)),
+    tokenHashes: (token) => loaded().tokenHashes(token),
     /** A subject counted by a limit (a phone number) without storing it: its keyed hash. */
-    subjectHash: (value) => tf.keyedTokenHash(`subject:${value}`, loaded()[0].token),
-    /** The XChaCha20-Poly1305 key for new seals. */
-    sealKey: () => loaded()[0].seal,
+    subjectHash: (value) => loaded().subjectHash(value),
+    /** Seals `bytes` (a TOTP secret) under the current key, bound to `associatedData`. */
+    seal: (bytes, associatedData) => loaded().seal(bytes, associatedData),
     /** Seals `text` (a phone number, an address) under the current key, bound to `associatedData`. */
-    sealText: (text, associatedData) => tf.sealSecret(Buffer.from(text, 'utf8'), loaded()[0].seal, associatedData),
+    sealText: (text, associatedData) => loaded().seal(Buffer.from(text, 'utf8'), associatedData),
+    /**
+     * Opens a sealed value with the current key or a previous one: `{ plaintext, stale }`,
+     * where `stale` says it should be sealed again with the current key.
+     */
+    open: (sealed, associatedData) => loaded().open(sealed, associatedData),
     /**
      * Opens what `sealText` made: `{ text, stale }`, `stale` when it should be sealed
      * again under the current key. A value stored before such values were sealed is
@@ -86,23 +106,9 @@ module.exports = ({ strapi }) => {
     openText(value, associatedData) {
       if (!value.startsWith(SEALED_PREFIX)) return { text: value, stale: true };
       const { plaintext, stale } = this.open(value, associatedData);
-      return { text: Buffer.from(plaintext).toString('utf8'), stale };
-    },
-    /**
-     * Opens a sealed value with the current key or a previous one: `{ plaintext, stale }`,
-     * where `stale` says it should be sealed again with the current key.
-     */
-    open(sealed, associatedData) {
-      let failure;
-      for (const [index, set] of loaded().entries()) {
-        try {
-          return { plaintext: tf.openSecret(sealed, set.seal, associatedData), stale: index > 0 };
-        } catch (error) {
-          if (error.code !== 'UNSEAL_FAILED') throw error;
-          failure = error;
-        }
-      }
-      throw failure;
+      const text = Buffer.from(plaintext).toString('utf8');
+      plaintext.fill(0);
+      return { text, stale };
     },
   };
 };

@@ -6,11 +6,7 @@
 // processes can never both take the last place. Used by the delivery caps, the cooldown
 // of phone and step-up codes, and the admin's test message.
 const tf = require('two-factor-wasm');
-const table = require('../db');
 
-const { num } = table;
-
-const UID = 'plugin::two-factor.limit';
 // Each lost compare-and-set means another request took a place; past this many in a row
 // the event is refused, as if capped: a limit never lets an unchecked event through.
 const MAX_TRIES = 25;
@@ -18,22 +14,9 @@ const CONTENDED_RETRY_MS = 1000;
 
 const parse = (text) => (text ? text.split(',').map(Number) : []);
 
-module.exports = ({ strapi }) => {
-  const db = () => table(strapi, UID);
-
-  const find = async (scope, subject) => {
-    const { query, col } = db();
-    return query().where(col.scope, scope).where(col.subject, subject).first();
-  };
-
-  /** Creates the row if it does not exist; safe when processes race to do it. */
-  const ensure = async (scope, subject) => {
-    const { query, col } = db();
-    await query()
-      .insert({ [col.scope]: scope, [col.subject]: subject, [col.times]: '', [col.version]: 0, [col.expiresAt]: 0 })
-      .onConflict([col.scope, col.subject])
-      .ignore();
-  };
+/** @param {import('../plugin').Parts} d */
+module.exports = (d) => {
+  const store = () => d.store.limits;
 
   return {
     /**
@@ -41,24 +24,17 @@ module.exports = ({ strapi }) => {
      * retryAt }` when the window is full (nothing is stored then).
      */
     async take(scope, subject, { cap, windowSeconds, now }) {
-      const { query, col } = db();
       for (let tries = 0; tries < MAX_TRIES; tries += 1) {
-        const row = await find(scope, subject);
+        const row = await store().find(scope, subject);
         if (!row) {
-          await ensure(scope, subject);
+          await store().ensure(scope, subject);
           continue;
         }
-        const verdict = tf.rateVerdict({ now, times: parse(row[col.times]), cap, windowSeconds });
+        const verdict = tf.rateVerdict({ now, times: parse(row.times), cap, windowSeconds });
         if (!verdict.allowed) return verdict;
-        const updated = await query()
-          .where(col.id, row[col.id])
-          .where(col.version, row[col.version])
-          .update({
-            [col.times]: verdict.times.join(','),
-            [col.version]: num(row[col.version]) + 1,
-            [col.expiresAt]: Math.max(...verdict.times) + windowSeconds * 1000,
-          });
-        if (updated === 1) return { allowed: true };
+        // The row may go once its newest event has left the window.
+        const expiresAt = tf.rateKeptUntil({ times: verdict.times, windowSeconds });
+        if (await store().compareAndSet(row, { times: verdict.times.join(','), expiresAt })) return { allowed: true };
       }
       return { allowed: false, retryAt: now + CONTENDED_RETRY_MS };
     },
@@ -68,25 +44,17 @@ module.exports = ({ strapi }) => {
      * failed), by the same compare-and-set; a place already gone is left alone.
      */
     async release(scope, subject, at) {
-      const { query, col } = db();
       for (let tries = 0; tries < MAX_TRIES; tries += 1) {
-        const row = await find(scope, subject);
-        const times = parse(row?.[col.times]);
+        const row = await store().find(scope, subject);
+        const times = parse(row?.times);
         const index = times.lastIndexOf(at);
         if (index < 0) return;
         times.splice(index, 1);
-        const updated = await query()
-          .where(col.id, row[col.id])
-          .where(col.version, row[col.version])
-          .update({ [col.times]: times.join(','), [col.version]: num(row[col.version]) + 1 });
-        if (updated === 1) return;
+        if (await store().compareAndSet(row, { times: times.join(',') })) return;
       }
     },
 
     /** Deletes rows whose every event has left its window. */
-    async purge(now) {
-      const { query, col } = db();
-      await query().where(col.expiresAt, '<', now).delete();
-    },
+    purge: (now) => store().purge(now),
   };
 };

@@ -7,26 +7,41 @@
 // a place in the account's budget of guesses (`guess`): the lockout is decided before
 // the comparison, by one conditional write, so no burst can compare more.
 const { errors } = require('../errors');
+const { PURPOSES } = require('../names');
 
-module.exports = ({ strapi }) => {
-  const service = (name) => strapi.plugin('two-factor').service(name);
+/** @param {import('../plugin').Parts} d */
+module.exports = (d) => {
+
+  const lockedError = (until) =>
+    new errors.RateLimitError('Too many failed two-factor attempts. Try again later.', { retryAt: new Date(until).toISOString() });
 
   return {
+    lockedError,
+
+    /**
+     * Throws the 429 while consecutive failures keep the user's account locked. Pass the
+     * account row when the caller has just read it, to save a query.
+     */
+    async assertUnlocked(userId, now, row) {
+      const lock = await d.accounts.lockState(userId, now, row);
+      if (lock.locked) throw lockedError(lock.until);
+    },
+
     /**
      * Which factor `code` proved ('totp', 'recovery' or 'step-up'), or null.
      * `allowTotp`: the role allows authenticator apps. `allowStepUp`: a step-up code
      * counts; never at sign-in, where a code proves only the challenge it was sent for.
      */
     async match(userId, code, now, { allowTotp = true, allowStepUp = true } = {}) {
-      if (allowTotp && (await service('factors').useTotp(userId, code, now))) return 'totp';
-      if (await service('recovery').use(userId, code, now)) return 'recovery';
-      if (allowStepUp && (await service('challenges').spendLatest(userId, 'step-up', code, now)).status === 'ok') return 'step-up';
+      if (allowTotp && (await d.factors.totp.prove(userId, code, now))) return 'totp';
+      if (await d.recovery.use(userId, code, now)) return 'recovery';
+      if (allowStepUp && (await d.challenges.spendLatest(userId, PURPOSES.stepUp, code, now)).status === 'ok') return 'step-up';
       return null;
     },
 
     /** Throws unless `code` is a live factor; a wrong one is a counted failure. */
     async require(user, code) {
-      const now = service('clock').now();
+      const now = d.clock.now();
       // No code at all is a malformed request, not a guess: it costs no place in the budget.
       if (typeof code !== 'string') throw new errors.ValidationError('A current two-factor code is required for this change', { field: 'code' });
       await this.guess(user.id, now);
@@ -40,23 +55,23 @@ module.exports = ({ strapi }) => {
 
     /** Takes a place in the account's budget of guesses before a code is compared; 429 when spent. */
     async guess(userId, now) {
-      if (await service('accounts').takeGuess(userId, now)) return;
-      const lock = await service('accounts').lockState(userId, now);
-      throw service('gate').lockedError(lock.locked ? lock.until : now);
+      if (await d.accounts.takeGuess(userId, now)) return;
+      const lock = await d.accounts.lockState(userId, now);
+      throw lockedError(lock.locked ? lock.until : now);
     },
 
     /** A right code: the guess it took, and the run of failures before it, are given back. */
     async passed(userId) {
-      await service('accounts').resetFailures(userId);
+      await d.accounts.resetFailures(userId);
     },
 
     /** A wrong code (already counted by `guess`); throws the 429 when it was the last one. */
     async missed(userId, now) {
-      const lock = await service('accounts').lockState(userId, now);
+      const lock = await d.accounts.lockState(userId, now);
       if (lock.locked) {
-        service('events').emit('locked', { userId, until: lock.until });
-        strapi.log.warn(`[two-factor] account of user ${userId} locked after repeated failed codes`);
-        throw service('gate').lockedError(lock.until);
+        d.events.emit('locked', { userId, until: lock.until });
+        d.log.warn(`[two-factor] account of user ${userId} locked after repeated failed codes`);
+        throw lockedError(lock.until);
       }
     },
   };

@@ -11,6 +11,7 @@
 // or not at all.
 const { codeSettings, adminSettingsSchema } = require('../config/schema');
 const validate = require('../validate');
+const parts = require('../plugin');
 
 const GROUPS = Object.keys(codeSettings);
 const STORE = { type: 'plugin', name: 'two-factor' };
@@ -63,7 +64,7 @@ module.exports = ({ strapi }) => {
      */
     async change(input) {
       const { roles, ...groups } = validate.object(input);
-      const roleTypes = (await strapi.plugin('two-factor').service('policy').roles()).map(({ type }) => type);
+      const roleTypes = (await parts(strapi).policy.roles()).map(({ type }) => type);
       const check = validate(adminSettingsSchema(roleTypes));
       return strapi.db.transaction(async ({ trx }) => {
         await lock(trx);

@@ -1,6 +1,6 @@
 'use strict';
 
-// The project's own function: `async send({ to, code, message, user })`.
+// The project's own function: `async send({ to, code, message, user })`, exactly those.
 module.exports = ({ send }) => ({
-  send: (payload) => Promise.resolve().then(() => send(payload)),
+  send: ({ to, code, message, user }) => Promise.resolve().then(() => send({ to, code, message, user })),
 });

@@ -1,7 +1,8 @@
 'use strict';
 
 // SMS providers. Each takes its validated options and returns `send({ to, code, message,
-// user })`, which resolves once the provider accepted the message and throws otherwise.
+// user, now })` (`now` in unix ms), which resolves once the provider accepted the message
+// and throws otherwise.
 const PROVIDERS = {
   console: require('./console'),
   twilio: require('./twilio'),

@@ -2,15 +2,17 @@
 
 // A JSON POST to the project's own SMS gateway. With `secret`, the body is signed:
 // X-Two-Factor-Signature: sha256=HMAC-SHA-256(secret, `${timestamp}.${body}`), so the
-// receiver can check origin and freshness. A send slower than `timeoutMs` fails.
-const { createHmac } = require('node:crypto');
+// receiver can check origin and freshness. The timestamp (unix seconds) is the `now`
+// the delivery service passes in. A send slower than `timeoutMs` fails.
+const tf = require('two-factor-wasm');
 
 module.exports = ({ url, secret, headers = {}, timeoutMs = 10_000 }) => ({
-  async send({ to, code, message }) {
+  async send({ to, code, message, now }) {
     const body = JSON.stringify({ channel: 'sms', to, code, message });
-    const timestamp = String(Math.floor(Date.now() / 1000));
+    // Date.now() only for a caller that gives no time (the provider used on its own).
+    const timestamp = Math.floor((now ?? Date.now()) / 1000);
     const signature = secret
-      ? { 'x-two-factor-timestamp': timestamp, 'x-two-factor-signature': `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}` }
+      ? { 'x-two-factor-timestamp': String(timestamp), 'x-two-factor-signature': tf.webhookSignature(secret, timestamp, body) }
       : {};
     const response = await fetch(url, {
       method: 'POST',

@@ -1,7 +1,8 @@
 'use strict';
 
-// Raw query access to one of the plugin's tables, for the conditional updates that must
-// be decided by the database (the row count says who won), never read-modify-write in JS.
+// Raw query access to one of the plugin's tables, for the store only: the conditional
+// updates that must be decided by the database (the row count says who won), never
+// read-modify-write in JS.
 /** A bigint column's value as a number (some drivers return strings), keeping null. */
 const num = (value) => (value === null || value === undefined ? null : Number(value));
 

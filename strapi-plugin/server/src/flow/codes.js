@@ -1,0 +1,105 @@
+'use strict';
+
+// Sending a challenge's code, for every flow: where it goes, which method the delivery
+// caps still allow, the send itself, and what the client is told (never the code; the
+// token only to its holder). A failed send leaves the challenge usable, with no cooldown.
+const { deliveryFailed, errors } = require('../errors');
+const { METHODS, PURPOSES } = require('../names');
+const mask = require('../mask');
+
+const iso = (ms) => new Date(ms).toISOString();
+
+/** What the client is told about a challenge; `resendAt` is when another code may be asked for. */
+const details = (token, row, methods, resendAt) => {
+  const sent = row.method !== METHODS.totp;
+  return {
+    challenge: token,
+    method: row.method,
+    methods,
+    expiresAt: iso(row.expiresAt),
+    ...(sent ? { resendAvailableAt: iso(resendAt) } : {}),
+    ...(sent ? { destination: mask(row.method, row.destination) } : {}),
+    ...(row.purpose === PURPOSES.enrol ? { enrolmentRequired: true } : {}),
+  };
+};
+
+/** @param {import('../plugin').Parts} d */
+module.exports = (d) => ({
+  /**
+   * Sends a code for `purpose` (phone setup, step-up) to `destination`: one per resend
+   * cooldown and purpose (taken by one conditional write, so two processes cannot both
+   * send), and only under the delivery caps. `newNumber`: a phone setup to a number not
+   * tried just before. Answers what the client is told.
+   */
+  async sendFor(user, purpose, method, destination, { newNumber = false } = {}) {
+    const now = d.clock.now();
+    const rules = await d.settings.get();
+    const { cooldownSeconds } = rules.resend;
+    const cooldown = [`cooldown:${purpose}`, String(user.id)];
+    if (cooldownSeconds > 0) {
+      const slot = await d.limits.take(...cooldown, { cap: 1, windowSeconds: cooldownSeconds, now });
+      if (!slot.allowed) throw new errors.RateLimitError('Wait before asking for another code.', { retryAt: iso(slot.retryAt) });
+    }
+    const { caps } = d;
+    const verdict = newNumber ? await caps.takeNewNumber({ userId: user.id, now, rules }) : { allowed: true };
+    const cap = verdict.allowed ? await caps.take({ userId: user.id, method, destination, now, rules }) : verdict;
+    if (!cap.allowed) throw caps.error(cap.retryAt);
+    const { token, row, code } = await d.challenges.create({ userId: user.id, purpose, method, destination, now, rules });
+    try {
+      const { challenge, ...sent } = await this.deliver({ token, row, user, methods: [method], code, rules });
+      return sent;
+    } catch (error) {
+      // Nothing went out: no cooldown runs, so the retry the 503 offers works at once.
+      if (cooldownSeconds > 0) await d.limits.release(...cooldown, now);
+      throw error;
+    }
+  },
+
+  /** Where a code for `method` goes: the verified phone, or the account e-mail. */
+  destination(user, method, factors) {
+    return method === METHODS.sms ? factors.phone : method === METHODS.email ? user.email : null;
+  },
+
+  /**
+   * The first of `methods` the challenge can use now: an authenticator app (nothing to
+   * send), or a method whose delivery caps take one more code. A cap stops sending,
+   * not signing in; when every method is capped, the 429 says when to try again.
+   */
+  async firstUsable(user, methods, factors, now, rules) {
+    let retryAt = Infinity;
+    for (const method of methods) {
+      if (method === METHODS.totp) return method;
+      const cap = await d.caps.take({ userId: user.id, method, destination: this.destination(user, method, factors), now, rules });
+      if (cap.allowed) return method;
+      retryAt = Math.min(retryAt, cap.retryAt);
+    }
+    throw d.caps.error(retryAt);
+  },
+
+  /**
+   * Sends the challenge's code and answers what the client is told. On failure the
+   * challenge stays as it is (usable, resend allowed at once) and the client gets a 503
+   * that still carries the challenge. `rules` are the code settings it was made with.
+   */
+  async deliver({ token, row, user, methods, code, rules }) {
+    const now = d.clock.now();
+    if (row.method === METHODS.totp) return details(token, row, methods, now);
+    // The row already counts the code as sent (its cooldown runs); a failure lifts that.
+    try {
+      await d.delivery.send({ user, method: row.method, to: row.destination, code, expiresAt: row.expiresAt, now });
+    } catch (error) {
+      // A provider's message could quote what it was given: never log the code, and the
+      // destination only masked.
+      const reason = String(error?.message ?? error)
+        .split(code)
+        .join('[code]')
+        .split(row.destination)
+        .join(mask(row.method, row.destination));
+      d.log.warn(`[two-factor] ${row.method} delivery failed for challenge ${row.id}: ${reason}`);
+      await d.challenges.markUnsent(row);
+      d.events.emit('delivery.failed', { userId: user.id, challengeId: row.id, method: row.method });
+      throw deliveryFailed(row.method, details(token, row, methods, d.challenges.resendAvailableAt({ ...row, lastSentAt: null }, now, rules)));
+    }
+    return details(token, row, methods, d.challenges.resendAvailableAt(row, now, rules));
+  },
+});

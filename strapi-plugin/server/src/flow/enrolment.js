@@ -1,0 +1,104 @@
+'use strict';
+
+// Enrolment: a signed-in user (or one whose e-mailed sign-in code opened enrolment)
+// adds an authenticator app or a phone number. A user who has a factor adds or
+// replaces one only with a live code from one they have: a stolen session alone cannot
+// bind the attacker's app or number. The first factor brings a set of recovery codes,
+// shown once; an enrolment sign-in then becomes a session.
+const { errors, forbidden } = require('../errors');
+const { METHODS, PURPOSES } = require('../names');
+
+/** @param {import('../plugin').Parts} d */
+module.exports = (d) => {
+  /**
+   * After a factor is confirmed: the first factor brings a set of recovery codes (shown
+   * this once), the user is told by e-mail, and an enrolment sign-in becomes a session.
+   * Which confirmation was the first is decided by the write that makes the set: of two
+   * racing first factors, one brings the codes and the other none.
+   */
+  const confirmed = async (ctx, user, event, before) => {
+    const { recovery } = d;
+    const first = !d.factors.enrolled(before);
+    const recoveryCodes = first ? ((await recovery.issue(user.id, recovery.generationIn(before.row))) ?? undefined) : undefined;
+    await d.notify.send(user, event);
+    d.events.emit(event, { userId: user.id });
+    if (ctx.state.enrolment) {
+      await d.challenges.close(ctx.state.enrolment);
+      const { role, ...plain } = user;
+      return d.host.respond(ctx, plain, recoveryCodes ? { recoveryCodes } : {});
+    }
+    return ctx.send({ data: { enabled: true, ...(recoveryCodes ? { recoveryCodes } : {}) } });
+  };
+
+  /** The user's pending challenge of `purpose` if `code` is its code; throws otherwise. */
+  const checkChallengeCode = async (userId, purpose, code, now) => {
+    const { proof } = d;
+    const { status, row } = await d.challenges.spendLatest(userId, purpose, code, now, () => proof.guess(userId, now));
+    if (status === 'lost') await proof.passed(userId);
+    if (status !== 'ok' && status !== 'wrong') throw new errors.ValidationError('No code is pending. Ask for a new one.');
+    if (status === 'wrong') {
+      await proof.missed(userId, now);
+      throw new errors.ValidationError('Invalid code');
+    }
+    await proof.passed(userId);
+    return row;
+  };
+
+  const requireProofIfEnrolled = async (user, factors, code) => {
+    if (d.factors.enrolled(factors)) await d.proof.require(user, code);
+  };
+
+  /** Refuses a number outside `sms.allowedCountries` (E.164 calling codes), saying so. */
+  const checkCountry = (phoneNumber) => {
+    const allowed = d.config('sms').allowedCountries ?? [];
+    if (allowed.length === 0 || allowed.some((code) => phoneNumber.startsWith(`+${code}`))) return;
+    throw new errors.ValidationError(`Phone numbers of this country are not accepted. Accepted country codes: ${allowed.map((code) => `+${code}`).join(', ')}`, {
+      field: 'phoneNumber',
+    });
+  };
+
+  return {
+    async totpSetup(ctx, user, { code }) {
+      const policy = await d.signIn.policyOf(user);
+      if (!policy.methods.includes(METHODS.totp)) throw forbidden('Your role does not allow authenticator apps');
+      const factors = await d.factors.of(user.id);
+      if (factors.totp) {
+        throw new errors.ValidationError('An authenticator app is already set up. Turn two-factor off first to replace it.');
+      }
+      await requireProofIfEnrolled(user, factors, code);
+      ctx.body = { data: await d.factors.startTotp(user) };
+    },
+
+    async totpConfirm(ctx, user, { code }) {
+      const now = d.clock.now();
+      const before = await d.factors.of(user.id);
+      await d.proof.guess(user.id, now);
+      if (!(await d.factors.confirmTotp(user.id, code, now))) {
+        await d.proof.missed(user.id, now);
+        throw new errors.ValidationError('Invalid code, or no authenticator setup is pending');
+      }
+      await d.proof.passed(user.id);
+      return confirmed(ctx, user, 'totp.added', before);
+    },
+
+    async phoneSetup(ctx, user, { phoneNumber, code }) {
+      const policy = await d.signIn.policyOf(user);
+      if (!policy.methods.includes(METHODS.sms)) throw forbidden('Your role does not allow SMS codes');
+      checkCountry(phoneNumber);
+      await d.proof.assertUnlocked(user.id, d.clock.now());
+      await requireProofIfEnrolled(user, await d.factors.of(user.id), code);
+      const previous = await d.challenges.latest(user.id, PURPOSES.phone);
+      const newNumber = previous?.destination !== phoneNumber;
+      ctx.body = { data: await d.codes.sendFor(user, PURPOSES.phone, METHODS.sms, phoneNumber, { newNumber }) };
+    },
+
+    async phoneConfirm(ctx, user, { code }) {
+      const now = d.clock.now();
+      await d.proof.assertUnlocked(user.id, now);
+      const before = await d.factors.of(user.id);
+      const row = await checkChallengeCode(user.id, PURPOSES.phone, code, now);
+      await d.factors.setPhone(user.id, row.destination, now);
+      return confirmed(ctx, user, 'phone.added', before);
+    },
+  };
+};

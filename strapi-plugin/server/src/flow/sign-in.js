@@ -1,0 +1,210 @@
+'use strict';
+
+// Sign-in, after the host has checked the first factor (a password, an OAuth provider):
+//
+//   due?  -> no: the host answers its stock login.
+//   trusted device?  -> yes: the stock login, with the device's rotated token.
+//   locked?  -> 429.   Otherwise a challenge: a code on its way, and the 401 carrying it.
+//
+// Then `verify` (an attempt, a place in the guess budget, the comparison, single use,
+// the session) and `resend` (a new code under the cooldown, the cap and the delivery
+// caps). Every decision is a core ruling; this file only puts them in order.
+const { twoFactorRequired, noMethod, challengeClosed, errors } = require('../errors');
+const { METHODS, PURPOSES } = require('../names');
+
+const iso = (ms) => new Date(ms).toISOString();
+
+/** @param {import('../plugin').Parts} d */
+module.exports = (d) => {
+  /** The challenge a client token names, or the 401 for an unknown one. */
+  const open = async (token) => {
+    const row = await d.challenges.findByToken(token);
+    if (!row || (row.purpose !== PURPOSES.login && row.purpose !== PURPOSES.enrol)) throw challengeClosed('unknown');
+    return row;
+  };
+
+  /**
+   * Which factor `code` proves for this challenge: the code it sent, or, for a sign-in,
+   * another factor the user enrolled and the role allows (TOTP, a recovery code). Never
+   * a step-up code: a code proves only the challenge it was made for.
+   * `policy()` is only asked when needed: the common case is the code that was sent.
+   */
+  const proves = async (row, code, policy, now) => {
+    if (row.method !== METHODS.totp && d.challenges.matches(row, code)) return row.method;
+    if (row.purpose !== PURPOSES.login) return null;
+    const allowTotp = (await policy()).methods.includes(METHODS.totp);
+    return d.proof.match(row.userId, code, now, { allowTotp, allowStepUp: false });
+  };
+
+  /** The answer to a right code; a failure to build it gives the challenge back. */
+  const answer = async (row, build) => {
+    try {
+      return await build();
+    } catch (error) {
+      await d.challenges.release(row);
+      throw error;
+    }
+  };
+
+  return {
+    /** The role's policy for this user. */
+    async policyOf(user) {
+      const role = await d.host.roleOf(user);
+      return role ? d.policy.forRole(role.type) : d.config('defaultPolicy');
+    },
+
+    /** `{ policy, factors, methods }` when `user` owes a second step, else null. */
+    async due(user) {
+      const role = await d.host.roleOf(user);
+      if (!role) return null;
+      const policy = await d.policy.forRole(role.type);
+      if (policy.enforcement === 'off') return null;
+      const factors = await d.factors.of(user.id);
+      if (policy.enforcement === 'optional' && !d.factors.enrolled(factors)) return null;
+      return { policy, factors, methods: d.factors.usable(user, policy, factors) };
+    },
+
+    /**
+     * A device this user chose to trust skips the second step while the role allows it.
+     * Returns what to add to the login body (the rotated token), or null.
+     */
+    async trusted(ctx, user, { policy }) {
+      if (!policy.trustedDeviceDays) return null;
+      const extra = await d.devices.recognise(ctx, user.id, d.clock.now());
+      if (extra) d.events.emit('device.recognised', { userId: user.id });
+      return extra;
+    },
+
+    /**
+     * Refuses a locked account, else starts a challenge and throws the 401 carrying it.
+     * A user with nothing the role accepts gets an e-mailed code that only opens
+     * enrolment, never a session: no factor is bound on trust of the password alone.
+     */
+    async challenge(user, { methods, factors }) {
+      const now = d.clock.now();
+      // `factors.row` is the account row `due()` just read: no second query.
+      await d.proof.assertUnlocked(user.id, now, factors.row);
+      const enrol = methods.length === 0;
+      if (enrol && !user.email) throw noMethod();
+      const offered = enrol ? [METHODS.email] : methods;
+      const rules = await d.settings.get();
+      const method = await d.codes.firstUsable(user, offered, factors, now, rules);
+      const { token, row, code } = await d.challenges.create({
+        userId: user.id,
+        purpose: enrol ? PURPOSES.enrol : PURPOSES.login,
+        method,
+        destination: d.codes.destination(user, method, factors),
+        now,
+        rules,
+      });
+      d.events.emit('challenge.created', { userId: user.id, challengeId: row.id, method: row.method });
+      throw twoFactorRequired(await d.codes.deliver({ token, row, user, methods: offered, code, rules }));
+    },
+
+    /**
+     * After the first factor: the host's stock login when no second step is due (or a
+     * trusted device skips it), else the 401 with a challenge. `found` may carry the role,
+     * loaded for the policy only: the stock response never includes it.
+     */
+    async afterFirstFactor(ctx, found) {
+      const { role, ...user } = found;
+      const due = await this.due(found);
+      if (!due) return d.host.respond(ctx, user);
+      const remembered = await this.trusted(ctx, user, due);
+      if (remembered) return d.host.respond(ctx, user, remembered);
+      return this.challenge(user, due);
+    },
+
+    /** POST /auth/2fa/verify: a code for a challenge; the stock login answer when it is right. */
+    async verify(ctx, { challenge, code, rememberDevice }) {
+      const now = d.clock.now();
+      const { challenges } = d;
+      const row = await open(challenge);
+      const user = await d.host.findUser(row.userId);
+      if (!user) throw challengeClosed('unknown');
+      // The stock answer, to the holder of a challenge (who proved the password).
+      if (user.blocked === true) throw new errors.ApplicationError('Your account has been blocked by an administrator');
+
+      // Take an attempt first: a burst of guesses can never pass the maximum.
+      if (!(await challenges.reserveAttempt(row, now))) {
+        const current = await challenges.findByToken(challenge);
+        throw challengeClosed(current ? await challenges.settle(current, now) : 'unknown');
+      }
+      // Then a place in the account's budget: past the lockout, no code is compared.
+      await d.proof.guess(row.userId, now);
+
+      let policy;
+      const policyOf = async () => (policy ??= await this.policyOf(user));
+      const factor = await proves(row, code, policyOf, now);
+      if (!factor) {
+        // A burst of newer logins may have displaced the challenge meanwhile: answer from the row.
+        const after = (await challenges.findByToken(challenge)) ?? { ...row, attempts: row.attempts + 1 };
+        d.events.emit('failed', { userId: row.userId, challengeId: row.id, attempts: after.attempts });
+        await d.proof.missed(row.userId, now);
+        throw new errors.ValidationError('Invalid code', { attemptsRemaining: challenges.attemptsRemaining(after) });
+      }
+
+      // A right code gives its guess back, even one that loses the race below.
+      await d.proof.passed(row.userId);
+      // Single use: of any number of concurrent correct codes, exactly one consumes.
+      if (!(await challenges.consume(row, now))) throw challengeClosed('consumed');
+      d.events.emit('verified', { userId: row.userId, challengeId: row.id, method: factor });
+
+      if (row.purpose === PURPOSES.enrol) {
+        // The e-mailed code proved the mailbox; the challenge now opens enrolment only.
+        const methods = (await policyOf()).methods.filter((m) => m !== METHODS.email);
+        return ctx.send({ enrolment: { challenge, expiresAt: iso(row.expiresAt), methods } });
+      }
+      return answer(row, async () => {
+        const days = rememberDevice ? (await policyOf()).trustedDeviceDays : 0;
+        const device = days ? await d.devices.remember(ctx, row.userId, days, now) : {};
+        return d.host.respond(ctx, user, device);
+      });
+    },
+
+    /** POST /auth/2fa/resend: a new code that replaces the old one, maybe by another method. */
+    async resend(ctx, { challenge, method }) {
+      const now = d.clock.now();
+      const { challenges } = d;
+      const row = await open(challenge);
+      const state = await challenges.settle(row, now);
+      if (state !== 'active') throw challengeClosed(state);
+      // A locked account gets no more codes: that would only feed SMS costs.
+      await d.proof.assertUnlocked(row.userId, now);
+
+      const user = await d.host.findUser(row.userId, { withRole: true });
+      const due = user && (await this.due(user));
+      if (!due) throw challengeClosed('unknown');
+      const methods = row.purpose === PURPOSES.enrol ? [METHODS.email] : due.methods;
+      const target = method ?? row.method;
+      if (!methods.includes(target)) {
+        throw new errors.ValidationError(`method must be one of: ${methods.join(', ')}`, { methods });
+      }
+
+      const rules = await d.settings.get();
+      const ruling = challenges.resendRuling(row, now, rules);
+      if (!ruling.allowed) {
+        if (ruling.reason === 'closed') throw challengeClosed(ruling.verdict);
+        throw ruling.reason === 'cooldown'
+          ? new errors.RateLimitError('Wait before asking for another code.', { retryAt: iso(ruling.retryAt) })
+          : new errors.RateLimitError('No more codes can be sent for this sign-in. Sign in again.', { reason: 'cap' });
+      }
+
+      const destination = d.codes.destination(user, target, due.factors);
+      if (target !== METHODS.totp) {
+        const cap = await d.caps.take({ userId: user.id, method: target, destination, now, rules });
+        if (!cap.allowed) throw d.caps.error(cap.retryAt);
+      }
+
+      // The old code dies here; attempts are untouched, so a resend never buys guesses.
+      const { code, codeHash, codeSalt } = challenges.freshCode(rules.code.digits);
+      if (!(await challenges.replaceCode(row, ruling, { method: target, destination, codeHash, codeSalt }))) {
+        throw new errors.RateLimitError('Another code was just requested. Wait before asking again.');
+      }
+      const updated = await challenges.findByToken(challenge);
+      if (!updated) throw challengeClosed('unknown');
+      d.events.emit('resent', { userId: row.userId, challengeId: row.id, method: target, resends: updated.resends });
+      return ctx.send({ data: await d.codes.deliver({ token: challenge, row: updated, user, methods, code, rules }) });
+    },
+  };
+};

@@ -1,0 +1,171 @@
+'use strict';
+
+// The plugin's tables in Strapi's database: the only code that reads or writes them.
+// Each operation is one query (or one short, fixed sequence); a state change that a
+// race could overrun is a core ruling's conditional write (`apply`), whose row count
+// says whether it stood. `store/memory.js` is the same interface over plain arrays, for
+// the flow tests. Field names are the content types' attribute names; times are unix
+// milliseconds (bigint columns, read back as numbers).
+const table = require('./table');
+const conditional = require('./conditional');
+
+const { num, retried } = table;
+
+const UIDS = {
+  challenges: 'plugin::two-factor.challenge',
+  accounts: 'plugin::two-factor.account',
+  recovery: 'plugin::two-factor.recovery-code',
+  devices: 'plugin::two-factor.device',
+  limits: 'plugin::two-factor.limit',
+};
+
+/** The columns of each table that hold unix milliseconds or counters as bigints. */
+const NUMBERS = {
+  challenges: ['expiresAt', 'lastSentAt', 'consumedAt', 'verifiedAt'],
+  accounts: ['lastFailureAt', 'totpEnabledAt', 'totpLastStep', 'phoneVerifiedAt', 'recoveryGeneration'],
+  recovery: ['usedAt', 'generation'],
+  devices: ['expiresAt', 'lastUsedAt'],
+  limits: ['expiresAt', 'version'],
+};
+
+/** A row with its bigint columns as numbers (some drivers return strings), keeping null. */
+const numbers = (kind) => (row) => {
+  if (!row) return null;
+  const out = { ...row };
+  for (const field of NUMBERS[kind]) if (field in out) out[field] = num(out[field]);
+  return out;
+};
+
+module.exports = (strapi) => {
+  const q = (kind) => strapi.db.query(UIDS[kind]);
+  const raw = (kind) => table(strapi, UIDS[kind]);
+  const apply = (kind, identity, write, data) => retried(() => conditional.apply(strapi, UIDS[kind], identity, write, data));
+  const asChallenge = numbers('challenges');
+  const asAccount = numbers('accounts');
+  const asRecovery = numbers('recovery');
+  const asDevice = numbers('devices');
+
+  /** Keeps the newest `keep` rows `where` names and deletes the older ones (never a newer one). */
+  const keepNewest = async (kind, where, keep) => {
+    const kept = await q(kind).findMany({ where, orderBy: { id: 'desc' }, limit: keep, select: ['id'] });
+    if (kept.length < keep) return;
+    await q(kind).deleteMany({ where: { ...where, id: { $lt: kept.at(-1).id } } });
+  };
+
+  return {
+    challenges: {
+      /** One statement, no read back: a row displaced at once by a burst is a dead challenge, not a 500. */
+      insert: (row) => raw('challenges').insert(row),
+      keepNewestOpen: (userId, purpose, keep) => keepNewest('challenges', { userId, purpose, consumedAt: null }, keep),
+      byTokenHashes: async (hashes) => asChallenge(await q('challenges').findOne({ where: { tokenHash: { $in: hashes } } })),
+      latest: async (userId, purpose) => asChallenge(await q('challenges').findOne({ where: { userId, purpose }, orderBy: { id: 'desc' } })),
+      async lastConsumedAt(userId, purpose) {
+        const row = await q('challenges').findOne({ where: { userId, purpose, consumedAt: { $notNull: true } }, orderBy: { consumedAt: 'desc' }, select: ['consumedAt'] });
+        return row ? num(row.consumedAt) : null;
+      },
+      apply: (row, write, data) => apply('challenges', { id: row.id }, write, data),
+      /**
+       * Ends every challenge of the user that could still lead to a session: the open ones
+       * and verified enrolments. Through the query engine, not raw SQL: called from a
+       * lifecycle, it joins the transaction of the change that caused it.
+       */
+      endAll: (userId, write) =>
+        q('challenges').updateMany({
+          where: { userId, $or: [{ consumedAt: null }, { purpose: 'enrol' }] },
+          data: Object.fromEntries(write.changes.map(({ field, value }) => [field, value])),
+        }),
+      /** Deletes challenges expired before `before`, and forgets where ended ones were sent. */
+      async purge(now, before) {
+        const { query, col } = raw('challenges');
+        await query().where(col.expiresAt, '<', before).delete();
+        await query()
+          .whereNotNull(col.destination)
+          .where((w) => w.where(col.expiresAt, '<=', now).orWhereNotNull(col.consumedAt))
+          .update({ [col.destination]: null });
+      },
+    },
+
+    accounts: {
+      find: async (userId) => asAccount(await q('accounts').findOne({ where: { userId } })),
+      /** Creates the user's row if it does not exist; safe when processes race to do it. */
+      async ensure(userId) {
+        const { query, col } = raw('accounts');
+        await retried(() => query().insert({ [col.userId]: userId, [col.failures]: 0 }).onConflict(col.userId).ignore());
+      },
+      /** Sets fields of an existing row. */
+      update: (userId, data) => retried(() => q('accounts').update({ where: { userId }, data })),
+      /** A ruled write; `match` adds fields the row must still hold (a pending secret). */
+      apply: (userId, write, data, match = {}) => apply('accounts', { userId, ...match }, write, data),
+      /** Moves the recovery set number on from `from`; true for the one caller whose write took. */
+      async claimGeneration(userId, from) {
+        const { query, col } = raw('accounts');
+        const updated = await retried(() =>
+          query()
+            .where(col.userId, userId)
+            .where((w) => (from === 0 ? w.where(col.recoveryGeneration, 0).orWhereNull(col.recoveryGeneration) : w.where(col.recoveryGeneration, from)))
+            .update({ [col.recoveryGeneration]: from + 1 }),
+        );
+        return updated === 1;
+      },
+    },
+
+    recovery: {
+      /** The unused codes of set `generation` (and unnumbered ones while it is 0). */
+      unused: async (userId, generation) => (await q('recovery').findMany({ where: { ...currentSet(userId, generation), usedAt: null } })).map(asRecovery),
+      countUnused: (userId, generation) => q('recovery').count({ where: { ...currentSet(userId, generation), usedAt: null } }),
+      insertMany: (rows) => retried(() => q('recovery').createMany({ data: rows })),
+      /** Deletes the sets before `generation`: a later set's codes are never touched. */
+      deleteBefore: (userId, generation) =>
+        retried(() => q('recovery').deleteMany({ where: { userId, $or: [{ generation: { $lt: generation } }, { generation: null }] } })),
+      apply: (row, write) => apply('recovery', { id: row.id }, write),
+      deleteAll: (userId) => q('recovery').deleteMany({ where: { userId } }),
+    },
+
+    devices: {
+      insert: (row) => raw('devices').insert(row),
+      keepNewest: (userId, keep) => keepNewest('devices', { userId }, keep),
+      byTokenHashes: async (hashes) => asDevice(await q('devices').findOne({ where: { tokenHash: { $in: hashes } } })),
+      /** A ruled write, holding only while the token is still the one it was read with. */
+      apply: (row, write, data) => apply('devices', { id: row.id, tokenHash: row.tokenHash }, write, data),
+      list: async (userId) => (await q('devices').findMany({ where: { userId }, orderBy: { id: 'asc' } })).map(asDevice),
+      async delete(userId, id) {
+        const { query, col } = raw('devices');
+        return (await query().where(col.id, id).where(col.userId, userId).delete()) === 1;
+      },
+      deleteAll: (userId) => q('devices').deleteMany({ where: { userId } }),
+    },
+
+    limits: {
+      async find(scope, subject) {
+        const { query, col } = raw('limits');
+        const row = await query().where(col.scope, scope).where(col.subject, subject).first();
+        return row && { id: row[col.id], times: row[col.times] ?? '', version: num(row[col.version]) };
+      },
+      /** Creates the row if it does not exist; safe when processes race to do it. */
+      async ensure(scope, subject) {
+        const { query, col } = raw('limits');
+        await query()
+          .insert({ [col.scope]: scope, [col.subject]: subject, [col.times]: '', [col.version]: 0, [col.expiresAt]: 0 })
+          .onConflict([col.scope, col.subject])
+          .ignore();
+      },
+      /** Stores `data` only if the row is still at `row.version`; true when it was. */
+      async compareAndSet(row, data) {
+        const { query, col } = raw('limits');
+        const values = Object.fromEntries(Object.entries({ ...data, version: row.version + 1 }).map(([field, value]) => [col[field], value]));
+        return (await query().where(col.id, row.id).where(col.version, row.version).update(values)) === 1;
+      },
+      async purge(now) {
+        const { query, col } = raw('limits');
+        await query().where(col.expiresAt, '<', now).delete();
+      },
+    },
+  };
+};
+
+/** Codes of the current set: rows of `generation`, and unnumbered ones while it is 0. */
+function currentSet(userId, generation) {
+  return { userId, $or: [{ generation }, ...(generation === 0 ? [{ generation: null }] : [])] };
+}
+
+module.exports.UIDS = UIDS;

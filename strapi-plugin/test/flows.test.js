@@ -1,0 +1,250 @@
+'use strict';
+
+// Every branch of sign-in, enrolment and step-up, through the real domain (core rulings,
+// conditional writes, keys, factors) over the in-memory store: attempts, expiry, single
+// use, replay, resend, lockout, delivery caps, trusted devices. No Strapi, no database:
+// the end-to-end suite proves the same flows over HTTP on SQLite, PostgreSQL and MariaDB.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { build, refusal } = require('./helpers/flows');
+
+const REQUIRED = { enforcement: 'required', methods: ['totp', 'sms', 'email'], trustedDeviceDays: 30 };
+const ALICE = { id: 1, username: 'alice', email: 'alice@example.com', roleType: 'staff' };
+
+/** A sign-in up to its 401: `{ token, details }`, and the code the user was sent. */
+const signIn = async (world, user = ALICE) => {
+  const ctx = world.context();
+  const error = await refusal(() => world.d.signIn.afterFirstFactor(ctx, world.user(user.id)));
+  assert.equal(error.status, 401, error.message);
+  assert.equal(error.name, 'TwoFactorRequiredError');
+  return { token: error.details.challenge, details: error.details, code: world.lastSent()?.code };
+};
+
+const verify = (world, body, ctx = world.context()) => world.d.signIn.verify(ctx, body);
+
+const staff = (overrides = {}, settings = {}) => build({ policies: { staff: { ...REQUIRED, ...overrides } }, users: [ALICE], settings });
+
+test('a role that is off, or optional with nothing enrolled, gets the host login at once', async () => {
+  for (const enforcement of ['off', 'optional']) {
+    const world = staff({ enforcement });
+    const ctx = world.context();
+    await world.d.signIn.afterFirstFactor(ctx, { ...world.user(1), role: { type: 'staff' } });
+    assert.equal(ctx.body.jwt, 'session of 1');
+    assert.equal(ctx.body.user.role, undefined, 'the role loaded for the policy is not answered');
+    assert.equal(world.sent.length, 0);
+  }
+});
+
+test('required: a challenge, the e-mailed code gives a session once, a replay is refused', async () => {
+  const world = staff();
+  const { token, details, code } = await signIn(world);
+  assert.equal(details.method, 'email');
+  assert.equal(details.destination, 'a•••@example.com');
+  assert.match(code, /^\d{6}$/);
+  assert.equal(world.tables.challenges[0].destination.startsWith('v1.'), true, 'the destination is sealed');
+  const ctx = world.context();
+  await verify(world, { challenge: token, code }, ctx);
+  assert.equal(ctx.body.jwt, 'session of 1');
+  const replay = await refusal(() => verify(world, { challenge: token, code }));
+  assert.deepEqual([replay.status, replay.details.reason], [401, 'consumed']);
+  assert.equal(world.tables.challenges[0].destination, null, 'a consumed challenge forgets where its code went');
+  const unknown = await refusal(() => verify(world, { challenge: 'x'.repeat(43), code }));
+  assert.deepEqual([unknown.status, unknown.details.reason], [401, 'unknown']);
+});
+
+test('attempts: each wrong code costs one, the last one kills the challenge even for the right code', async () => {
+  const world = staff({}, { code: { maxAttempts: 3 } });
+  const { token, code } = await signIn(world);
+  const wrong = code === '000000' ? '111111' : '000000';
+  for (const left of [2, 1, 0]) {
+    const error = await refusal(() => verify(world, { challenge: token, code: wrong }));
+    assert.deepEqual([error.status, error.details.attemptsRemaining], [400, left]);
+  }
+  const dead = await refusal(() => verify(world, { challenge: token, code }));
+  assert.deepEqual([dead.status, dead.details.reason], [401, 'exhausted']);
+  assert.equal(world.events.filter((e) => e.name === 'failed').length, 3);
+});
+
+test('expiry: an expired code is refused, and the expiry is made permanent', async () => {
+  const world = staff({}, { code: { ttlSeconds: 60 } });
+  const { token, code } = await signIn(world);
+  world.advance(60_000);
+  const error = await refusal(() => verify(world, { challenge: token, code }));
+  assert.deepEqual([error.status, error.details.reason], [401, 'expired']);
+  assert.equal(world.tables.challenges[0].expiresAt, 0, 'a clock running behind cannot revive it');
+});
+
+test('resend: cooldown, a new code that kills the old one, no new attempts, a cap, a method switch', async () => {
+  const world = build({ policies: { staff: REQUIRED }, users: [{ ...ALICE }], settings: { resend: { cooldownSeconds: 30, maxResends: 2 } } });
+  await world.d.factors.sms.confirm(1, '+15555550123', world.now());
+  const { token, code: first } = await signIn(world);
+  assert.equal(world.lastSent().method, 'sms');
+  const wrong = first === '000000' ? '111111' : '000000';
+  await refusal(() => verify(world, { challenge: token, code: wrong }));
+  const early = await refusal(() => world.d.signIn.resend(world.context(), { challenge: token }));
+  assert.equal(early.status, 429);
+  assert.equal(Date.parse(early.details.retryAt), world.now() + 30_000);
+  world.advance(30_000);
+  const ctx = world.context();
+  await world.d.signIn.resend(ctx, { challenge: token, method: 'email' });
+  assert.equal(ctx.body.data.method, 'email');
+  const second = world.lastSent();
+  assert.equal(second.to, 'alice@example.com');
+  assert.equal(world.tables.challenges[0].attempts, 1, 'a resend buys no guesses');
+  const old = await refusal(() => verify(world, { challenge: token, code: first }));
+  assert.equal(old.details.attemptsRemaining, 3, 'the old code died with the resend');
+  world.advance(30_000);
+  await world.d.signIn.resend(world.context(), { challenge: token });
+  world.advance(30_000);
+  const capped = await refusal(() => world.d.signIn.resend(world.context(), { challenge: token }));
+  assert.deepEqual([capped.status, capped.details.reason], [429, 'cap']);
+  const notAllowed = await refusal(() => world.d.signIn.resend(world.context(), { challenge: token, method: 'fax' }));
+  assert.equal(notAllowed.status, 400);
+  await verify(world, { challenge: token, code: world.lastSent().code });
+});
+
+test('lockout: failures across challenges lock the account, then one guess per lock period', async () => {
+  const world = staff({}, { lockout: { threshold: 3, durationSeconds: 60 } });
+  let last;
+  for (let i = 0; i < 3; i += 1) {
+    const { token, code } = await signIn(world);
+    last = await refusal(() => verify(world, { challenge: token, code: code === '000000' ? '111111' : '000000' }));
+  }
+  assert.equal(last.status, 429, 'the failure that reaches the threshold answers 429');
+  assert.equal(world.events.filter((e) => e.name === 'locked').length, 1);
+  const locked = await refusal(() => world.d.signIn.afterFirstFactor(world.context(), world.user(1)));
+  assert.equal(locked.status, 429, 'a locked account gets no challenge, and no message is sent');
+  world.advance(60_000);
+  const { token, code } = await signIn(world);
+  const ctx = world.context();
+  await verify(world, { challenge: token, code }, ctx);
+  assert.equal(ctx.body.jwt, 'session of 1');
+  assert.equal(world.tables.accounts[0].failures, 0, 'a right code ends the run of failures');
+});
+
+test('delivery caps: past the hourly cap no code is sent; an authenticator app still signs in', async () => {
+  const world = staff({}, { caps: { emailPerHour: 2 } });
+  await signIn(world);
+  await signIn(world);
+  const capped = await refusal(() => world.d.signIn.afterFirstFactor(world.context(), world.user(1)));
+  assert.equal(capped.status, 429);
+  assert.equal(world.sent.length, 2);
+  assert.equal(world.events.filter((e) => e.name === 'delivery.capped').length, 1);
+  world.advance(3_600_000);
+  await signIn(world);
+  assert.equal(world.sent.length, 3, 'the window slides');
+});
+
+test('a failed delivery answers 503 with a live challenge, and a resend works at once', async () => {
+  const world = staff();
+  world.fail('email');
+  const error = await refusal(() => world.d.signIn.afterFirstFactor(world.context(), world.user(1)));
+  assert.equal(error.status, 503);
+  assert.equal(Date.parse(error.details.resendAvailableAt), world.now());
+  world.restore('email');
+  const ctx = world.context();
+  await world.d.signIn.resend(ctx, { challenge: error.details.challenge });
+  await verify(world, { challenge: error.details.challenge, code: world.lastSent().code });
+});
+
+test('a blocked user gets the host refusal, not a session', async () => {
+  const world = staff();
+  const { token, code } = await signIn(world);
+  world.block(1);
+  const error = await refusal(() => verify(world, { challenge: token, code }));
+  assert.equal(error.message, 'Your account has been blocked by an administrator');
+});
+
+test('a trusted device skips the second step until it expires; its token turns over on each use', async () => {
+  const world = staff({ trustedDeviceDays: 1 });
+  const { token, code } = await signIn(world);
+  const ctx = world.context();
+  await verify(world, { challenge: token, code, rememberDevice: true }, ctx);
+  const first = ctx.body.deviceToken;
+  assert.match(first, /^[A-Za-z0-9_-]{43}$/);
+  const again = world.context({ headers: { 'x-two-factor-device': first } });
+  await world.d.signIn.afterFirstFactor(again, world.user(1));
+  const second = again.body.deviceToken;
+  assert.ok(second && second !== first);
+  const stale = await refusal(() => world.d.signIn.afterFirstFactor(world.context({ headers: { 'x-two-factor-device': first } }), world.user(1)));
+  assert.equal(stale.status, 401, 'a used token no longer skips');
+  world.advance(86_400_000);
+  const expired = await refusal(() => world.d.signIn.afterFirstFactor(world.context({ headers: { 'x-two-factor-device': second } }), world.user(1)));
+  assert.equal(expired.status, 401, 'an expired device no longer skips');
+});
+
+test('enrolment: a user with nothing the role accepts gets an e-mailed code that opens enrolment only', async () => {
+  const world = staff({ methods: ['totp'] });
+  const { token, details, code } = await signIn(world);
+  assert.equal(details.enrolmentRequired, true);
+  const ctx = world.context();
+  await verify(world, { challenge: token, code }, ctx);
+  assert.deepEqual(ctx.body.enrolment.methods, ['totp']);
+  assert.equal(ctx.body.jwt, undefined, 'no session yet');
+  const enrolment = await world.d.challenges.findByToken(token);
+  assert.equal(world.d.challenges.authorisesEnrolment(enrolment, world.now()), true);
+
+  const setup = world.context({ state: { enrolment } });
+  await world.d.enrolment.totpSetup(setup, world.user(1), {});
+  const { secret } = setup.body.data;
+  const wrong = await refusal(() => world.d.enrolment.totpConfirm(world.context({ state: { enrolment } }), world.user(1), { code: '000000' === world.totp(secret) ? '111111' : '000000' }));
+  assert.equal(wrong.status, 400);
+  const done = world.context({ state: { enrolment } });
+  await world.d.enrolment.totpConfirm(done, world.user(1), { code: world.totp(secret) });
+  assert.equal(done.body.jwt, 'session of 1');
+  assert.equal(done.body.recoveryCodes.length, 10);
+  assert.equal(world.d.challenges.authorisesEnrolment(await world.d.challenges.findByToken(token), world.now()), false, 'the enrolment is closed');
+  assert.equal(world.tables.accounts[0].totpSecret.startsWith('v1.'), true, 'the secret is sealed');
+});
+
+test('TOTP and recovery codes: each proves a sign-in once; a replayed TOTP step is refused', async () => {
+  const world = staff();
+  const setup = world.context();
+  await world.d.enrolment.totpSetup(setup, world.user(1), {});
+  const { secret } = setup.body.data;
+  const confirm = world.context();
+  await world.d.enrolment.totpConfirm(confirm, world.user(1), { code: world.totp(secret) });
+  const [recoveryCode] = confirm.body.data.recoveryCodes;
+  world.advance(30_000);
+
+  const first = await signIn(world);
+  assert.equal(first.details.method, 'totp');
+  assert.equal(world.sent.length, 0, 'nothing is sent for an authenticator app');
+  const totp = world.totp(secret);
+  await verify(world, { challenge: first.token, code: totp });
+  const second = await signIn(world);
+  const replay = await refusal(() => verify(world, { challenge: second.token, code: totp }));
+  assert.equal(replay.status, 400, 'the same step never works twice');
+  await verify(world, { challenge: second.token, code: recoveryCode });
+  const third = await signIn(world);
+  const spent = await refusal(() => verify(world, { challenge: third.token, code: recoveryCode }));
+  assert.equal(spent.status, 400, 'a recovery code works once');
+  assert.equal(await world.d.recovery.remaining(1), 9);
+});
+
+test('phone enrolment and step-up: codes prove only their own purpose; sensitive changes need a live code', async () => {
+  const world = staff();
+  // The first factor is free; the next needs a live code of the first.
+  const ctx = world.context();
+  await world.d.enrolment.phoneSetup(ctx, world.user(1), { phoneNumber: '+15555550123' });
+  assert.equal(ctx.body.data.destination, '+1••••••0123');
+  const phoneCode = world.lastSent().code;
+  const confirmed = world.context();
+  await world.d.enrolment.phoneConfirm(confirmed, world.user(1), { code: phoneCode });
+  assert.equal(confirmed.body.data.recoveryCodes.length, 10);
+
+  const noProof = await refusal(() => world.d.account.regenerateRecoveryCodes(world.context(), world.user(1), { code: '123456' }));
+  assert.equal(noProof.status, 400);
+  const stepUp = world.context();
+  await world.d.account.stepUp(stepUp, world.user(1), { method: 'sms' });
+  const stepUpCode = world.lastSent().code;
+  // A step-up code never proves a sign-in.
+  const { token } = await signIn(world);
+  const notForSignIn = await refusal(() => verify(world, { challenge: token, code: stepUpCode }));
+  assert.equal(notForSignIn.status, 400);
+  const regenerated = world.context();
+  await world.d.account.regenerateRecoveryCodes(regenerated, world.user(1), { code: stepUpCode });
+  assert.equal(regenerated.body.data.recoveryCodes.length, 10);
+  const refused = await refusal(() => world.d.account.disable(world.context(), world.user(1), { code: stepUpCode }));
+  assert.equal(refused.status, 403, 'a required role cannot turn two-factor off');
+});

@@ -1,0 +1,109 @@
+'use strict';
+
+// The plugin's domain (server/src/domain.js) built over the in-memory store, a fake
+// host and a clock the test moves: sign-in, enrolment and step-up run as they do in
+// Strapi, with every core ruling and every conditional write, and no database or HTTP.
+// What is faked is only what lies outside the domain: the host's users and sessions,
+// the delivery of messages (recorded, or made to fail), events, e-mail notices, logs.
+const { randomBytes } = require('node:crypto');
+const tf = require('two-factor-wasm');
+const DOMAIN = require('../../server/src/domain');
+const memoryStore = require('../../server/src/store/memory');
+const config = require('../../server/src/config').default;
+
+const START = 1_700_000_000_000;
+
+/** A request context with just what the flows read and write. */
+const context = ({ headers = {}, state = {} } = {}) => ({
+  request: { headers, header: headers },
+  cookies: { get: () => undefined, set() {} },
+  state,
+  body: undefined,
+  send(body) {
+    this.body = body;
+    return body;
+  },
+});
+
+/**
+ * Builds the domain. `policies` by role type; `settings` laid over the config's code
+ * settings; `users` the host's users, each with `roleType`.
+ */
+const build = ({ policies = {}, settings = {}, users = [] } = {}) => {
+  let now = START;
+  const sent = [];
+  const events = [];
+  const failing = new Set();
+  const directory = new Map(users.map((user) => [user.id, { blocked: false, confirmed: true, ...user }]));
+  const rules = Object.fromEntries(['code', 'resend', 'lockout', 'caps'].map((group) => [group, { ...config[group], ...settings[group] }]));
+  const pluginConfig = { ...config, secret: randomBytes(32).toString('base64') };
+
+  const d = {
+    store: memoryStore(),
+    config: (key) => pluginConfig[key],
+    log: { warn() {}, info() {} },
+    clock: { now: () => now },
+    settings: { get: async () => structuredClone(rules) },
+    policy: { forRole: async (type) => ({ trustedDeviceDays: 0, ...(policies[type] ?? config.defaultPolicy) }) },
+    events: { emit: (name, payload) => events.push({ name, ...payload }) },
+    notify: { send: async () => {} },
+    delivery: {
+      async send({ method, to, code }) {
+        if (failing.has(method)) throw new Error(`provider refused ${to} ${code}`);
+        sent.push({ method, to, code });
+      },
+    },
+    host: {
+      realm: 'test',
+      findUser: async (id) => (directory.has(id) ? { ...directory.get(id) } : null),
+      roleOf: async (user) => (user.roleType ? { type: user.roleType } : null),
+      respond: async (ctx, user, extra = {}) => ctx.send({ jwt: `session of ${user.id}`, user, ...extra }),
+      cookieSecure: () => false,
+      usesRefreshCookie: () => false,
+    },
+  };
+  const made = {};
+  for (const [name, factory] of Object.entries(DOMAIN)) {
+    Object.defineProperty(d, name, { enumerable: true, get: () => (made[name] ??= factory(d)) });
+  }
+  d.keys.load();
+
+  return {
+    d,
+    sent,
+    events,
+    tables: d.store.tables,
+    /** Moves the clock on by `ms`. */
+    advance: (ms) => {
+      now += ms;
+    },
+    now: () => now,
+    /** Makes deliveries by `method` fail until `restore()`. */
+    fail: (method) => failing.add(method),
+    restore: (method) => failing.delete(method),
+    user: (id) => directory.get(id),
+    block: (id) => Object.assign(directory.get(id), { blocked: true }),
+    context,
+    /** The last code sent, and to whom. */
+    lastSent: () => sent.at(-1),
+    /** The current TOTP of a base32 secret, at the test's clock. */
+    totp: (base32, offsetSteps = 0) => tf.generateTotp(tf.base32Decode(base32), { time: Math.floor(now / 1000) + offsetSteps * 30 }),
+  };
+};
+
+// The statuses Strapi's error middleware gives its typed errors (the plugin's own carry one).
+const STATUS = { ValidationError: 400, ApplicationError: 400, ForbiddenError: 403, NotFoundError: 404, RateLimitError: 429 };
+
+/** Runs `fn` and returns the HTTP error it throws, with its status (a test fails when it throws none). */
+const refusal = async (fn) => {
+  try {
+    await fn();
+  } catch (error) {
+    error.status ??= STATUS[error.name];
+    if (error.status === undefined) throw error;
+    return error;
+  }
+  throw new Error('expected a refusal, got none');
+};
+
+module.exports = { build, refusal, START };
