@@ -98,6 +98,8 @@ export function base32Decode(text: string): Uint8Array;
 export interface TotpOptions {
   /** Unix time in seconds (an integer). Default: now. */
   time?: number;
+  /** Or unix time in milliseconds, as every other ruling takes it (not with `time`). */
+  now?: number;
   /** Step in seconds, 15..120. Default 30. */
   period?: number;
   /** 6..8. Default 6. */
@@ -289,6 +291,9 @@ export class Keyring {
  */
 export function webhookSignature(secret: string | Uint8Array, timestampSeconds: number, body: string): string;
 
+/** Signs `body` at `now` (unix ms; default the clock): the values of `X-Two-Factor-Timestamp` (unix seconds) and `X-Two-Factor-Signature`. */
+export function signWebhook(opts: { secret: string | Uint8Array; now?: number; body: string }): { timestamp: number; signature: string };
+
 // --- Rulings with their conditional writes (times in unix ms; `now` defaults to Date.now()) ---
 
 /** A stored field a write's condition reads or its changes set, named as the plugin's attributes. */
@@ -353,6 +358,9 @@ export function challengeClose(): Write;
 
 /** When the client may ask for another code: the end of the cooldown, or now. */
 export function resendAvailableAt(challenge: ChallengeState, opts?: { now?: number; cooldownSeconds?: number }): number;
+
+/** Whole minutes left before `expiresAt`, at least one: what a message says ("expires in 5 minutes"). */
+export function codeMinutesLeft(opts: { now?: number; expiresAt: number }): number;
 
 /** Guesses left on a challenge. */
 export function attemptsRemaining(challenge: ChallengeState): number;

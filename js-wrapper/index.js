@@ -37,7 +37,6 @@ const ALGORITHMS = Object.freeze({ SHA1: 1, SHA256: 2, SHA512: 3 });
 const MAX_SEALED_CHARS = L.MAX_SEAL_BYTES * 2;
 const MAX_SAFE_TIME = Number.MAX_SAFE_INTEGER;
 
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 // The byte checks return a copy of the caller's array: pass that to the core, never the
 // argument itself (lib/check.js says why).
@@ -71,8 +70,14 @@ function totpOptions(opts) {
   };
 }
 
-function unixSeconds(time) {
-  return time === undefined ? nowSeconds() : check.integer(time, 'time', 0, MAX_SAFE_TIME);
+/**
+ * A TOTP's time as the binding takes it: `[value, inMs]`. `time` is unix seconds (RFC
+ * 6238's unit), `now` unix milliseconds (every other ruling's); by default the clock.
+ */
+function totpTime(opts) {
+  if (opts.time !== undefined && opts.now !== undefined) throw new TypeError('"opts" takes "time" or "now", not both');
+  if (opts.time !== undefined) return [check.integer(opts.time, 'time', 0, MAX_SAFE_TIME), false];
+  return [unixMillis(opts.now, 'now'), true];
 }
 
 function unixMillis(value, name) {
@@ -132,13 +137,14 @@ function base32Decode(text) {
   return core.base32Decode(text);
 }
 
-const TOTP_KEYS = ['time', 'period', 'digits', 'algorithm'];
+const TOTP_KEYS = ['time', 'now', 'period', 'digits', 'algorithm'];
 
 function generateTotp(secret, opts = {}) {
   const key = totpSecret(secret);
   check.options(opts, 'opts', TOTP_KEYS);
   const { algorithm, digits, period } = totpOptions(opts);
-  return core.generateTotp(key, algorithm, digits, period, unixSeconds(opts.time));
+  const [time, inMs] = totpTime(opts);
+  return core.generateTotp(key, algorithm, digits, period, time, inMs);
 }
 
 const VERIFY_TOTP_KEYS = [...TOTP_KEYS, 'window', 'afterStep'];
@@ -153,8 +159,9 @@ function verifyTotp(token, secret, opts = {}) {
     opts.afterStep === undefined || opts.afterStep === null
       ? -1
       : check.integer(opts.afterStep, 'afterStep', 0, MAX_SAFE_TIME);
+  const [time, inMs] = totpTime(opts);
   // The token crosses as its numeric value; its digit count was checked just above.
-  const step = fromStatus(wasm.verifyTotp(Number(token), key, algorithm, digits, period, unixSeconds(opts.time), window, afterStep));
+  const step = fromStatus(wasm.verifyTotp(Number(token), key, algorithm, digits, period, time, inMs, window, afterStep));
   return step === -1 ? null : step;
 }
 
@@ -311,7 +318,7 @@ function rateVerdict(state) {
 
 const rulings = require('./lib/rulings')({ wasm, core, L, unixMillis });
 
-const { Keyring, webhookSignature } = require('./lib/keyring')({ wasm, L, fromStatus, coreError });
+const { Keyring, webhookSignature, signWebhook } = require('./lib/keyring')({ wasm, L, fromStatus, coreError });
 
 module.exports = {
   LIMITS,
@@ -343,6 +350,7 @@ module.exports = {
   rateVerdict,
   Keyring,
   webhookSignature,
+  signWebhook,
 };
 
 // One by one: Node finds the names of a CommonJS module for `import` only in literal
@@ -357,6 +365,7 @@ module.exports.challengeUnsent = rulings.challengeUnsent;
 module.exports.challengeClose = rulings.challengeClose;
 module.exports.resendAvailableAt = rulings.resendAvailableAt;
 module.exports.attemptsRemaining = rulings.attemptsRemaining;
+module.exports.codeMinutesLeft = rulings.codeMinutesLeft;
 module.exports.challengePurgeBefore = rulings.challengePurgeBefore;
 module.exports.authorisesEnrolment = rulings.authorisesEnrolment;
 module.exports.lockoutTake = rulings.lockoutTake;

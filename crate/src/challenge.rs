@@ -22,6 +22,14 @@ pub fn purge_before(now: u64) -> u64 {
     now.saturating_sub(ENDED_CHALLENGE_KEPT_MS)
 }
 
+/// Whole minutes left before `expires_at`, as a message tells the user ("expires in 5
+/// minutes"): rounded, and at least one.
+#[must_use]
+pub fn minutes_left(expires_at: u64, now: u64) -> u64 {
+    let left = expires_at.saturating_sub(now);
+    (left.saturating_add(30_000) / 60_000).max(1)
+}
+
 /// The code settings a challenge is made and resent under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CodeRules {
@@ -299,6 +307,15 @@ mod tests {
             Field::LastSentAt => c.last_sent_at,
             _ => None,
         }
+    }
+
+    #[test]
+    fn minutes_left_are_rounded_and_at_least_one() {
+        assert_eq!(minutes_left(NOW + 300_000, NOW), 5);
+        assert_eq!(minutes_left(NOW + 269_999, NOW), 4);
+        assert_eq!(minutes_left(NOW + 270_000, NOW), 5);
+        assert_eq!(minutes_left(NOW, NOW), 1);
+        assert_eq!(minutes_left(NOW, NOW + 1), 1);
     }
 
     #[test]

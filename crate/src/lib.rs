@@ -79,7 +79,8 @@ mod verdict;
 mod webhook;
 
 pub use challenge::{
-    Challenge, CodeRules, ENDED_CHALLENGE_KEPT_MS, Resend, ResendRefusal, purge_before,
+    Challenge, CodeRules, ENDED_CHALLENGE_KEPT_MS, Resend, ResendRefusal, minutes_left,
+    purge_before,
 };
 pub use code::{
     DEFAULT_CODE_DIGITS, MAX_CODE_BYTES, MAX_CODE_DIGITS, MAX_SALT_BYTES, MIN_CODE_DIGITS,
@@ -92,7 +93,7 @@ pub use keyring::{KeyUsed, Keyring, MAX_CONTEXT_BYTES, MAX_PREVIOUS_SECRETS};
 pub use otp::{
     Algorithm, DEFAULT_OTP_DIGITS, DEFAULT_PERIOD, DEFAULT_WINDOW, MAX_OTP_DIGITS, MAX_PERIOD,
     MAX_SECRET_BYTES, MAX_WINDOW, MIN_OTP_DIGITS, MIN_PERIOD, MIN_SECRET_BYTES, OtpKey, TotpCheck,
-    TotpParams, generate_totp, hotp, totp_accept, verify_totp, verify_totp_value,
+    TotpParams, generate_totp, hotp, totp_accept, unix_seconds, verify_totp, verify_totp_value,
 };
 pub use rand_core::TryCryptoRng;
 pub use recovery::{
@@ -122,4 +123,7 @@ pub use verdict::{
     SENDS_WINDOW_SECONDS, attempts_remaining, challenge_verdict, code_expires_at, failures_reset,
     lockout_guard, lockout_take, lockout_verdict, rate_kept_until, rate_verdict, resend_verdict,
 };
-pub use webhook::{MAX_WEBHOOK_BODY_BYTES, MAX_WEBHOOK_SECRET_BYTES, webhook_signature};
+pub use webhook::{
+    MAX_WEBHOOK_BODY_BYTES, MAX_WEBHOOK_SECRET_BYTES, SignedWebhook, sign_webhook,
+    webhook_signature,
+};

@@ -218,6 +218,13 @@ pub fn generate_totp(key: &OtpKey, time: u64, params: &TotpParams) -> Result<Str
     hotp(key, params.step_at(time), params.digits)
 }
 
+/// The unix time in seconds (what RFC 6238 counts in) of a unix time in milliseconds
+/// (what every other ruling takes).
+#[must_use]
+pub const fn unix_seconds(ms: u64) -> u64 {
+    ms / 1000
+}
+
 /// The replay-guarded drift-window check of a TOTP.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TotpCheck {

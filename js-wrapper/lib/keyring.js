@@ -170,5 +170,21 @@ module.exports = ({ wasm, L, fromStatus, coreError }) => {
     }
   }
 
-  return { Keyring, webhookSignature };
+  /** `{ timestamp, signature }` of `body` signed at `now` (unix ms; default the clock): the two headers' values. */
+  function signWebhook(opts) {
+    check.options(opts, 'opts', ['secret', 'now', 'body']);
+    const now = opts.now === undefined ? Date.now() : check.integer(opts.now, 'now', 0, Number.MAX_SAFE_INTEGER);
+    const key = check.textOrBytes(opts.secret, 'secret', L.MAX_WEBHOOK_SECRET_BYTES);
+    try {
+      if (key.length === 0) throw new RangeError('"secret" must not be empty');
+      const body = opts.body;
+      utf8(body, 'body', 0, L.MAX_WEBHOOK_BODY_BYTES);
+      const [timestamp, signature] = guarded(() => wasm.signWebhook(key, now, body));
+      return { timestamp: Number(timestamp), signature };
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  return { Keyring, webhookSignature, signWebhook };
 };

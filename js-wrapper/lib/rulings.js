@@ -136,6 +136,12 @@ module.exports = ({ wasm, core, L, unixMillis }) => {
       return core.resendAvailableAt(now, state, cooldown(opts.cooldownSeconds));
     },
 
+    /** Whole minutes left before `expiresAt`, at least one: what a message says ("expires in 5 minutes"). */
+    codeMinutesLeft(opts) {
+      const now = nowOf(opts, 'opts', ['expiresAt']);
+      return core.codeMinutesLeft(now, time(opts.expiresAt, 'expiresAt'));
+    },
+
     /** Guesses left on a challenge. */
     attemptsRemaining(challenge) {
       return core.attemptsRemaining(challengeState(challenge));

@@ -93,6 +93,7 @@ const CALLS = {
   challengeRelease: { args: [CHALLENGE], names: ['challenge'], accepts: [[]] },
   challengeUnsent: { args: [CHALLENGE], names: ['challenge'], accepts: [[]] },
   challengeClose: { args: [], names: [] },
+  codeMinutesLeft: { args: [{ now: 1000, expiresAt: 301_000 }], names: ['opts'] },
   attemptsRemaining: { args: [CHALLENGE], names: ['challenge'], accepts: [[]] },
   resendAvailableAt: { args: [CHALLENGE, { now: 2000, cooldownSeconds: 30 }], names: ['challenge', 'opts'], accepts: [[], ['undefined', 'object']] },
   authorisesEnrolment: { args: [CHALLENGE, { now: 2000 }], names: ['challenge', 'opts'], accepts: [[], ['undefined', 'object']] },
@@ -127,7 +128,7 @@ const OPTION_ACCEPTS = {
   'challengeResend.now': ['undefined'], 'challengeResend.ttlSeconds': ['undefined'], 'challengeResend.cooldownSeconds': ['undefined'], 'challengeResend.maxResends': ['undefined'],
   'resendAvailableAt.now': ['undefined'], 'resendAvailableAt.cooldownSeconds': ['undefined'],
   'lockoutTake.now': ['undefined'], 'lockoutTake.threshold': ['undefined'], 'lockoutTake.durationSeconds': ['undefined'],
-  'deviceTrustedUntil.now': ['undefined'], 'deviceUse.now': ['undefined'], 'recoverySpend.now': ['undefined'], 'challengePurgeBefore.now': ['undefined'], 'rateKeptUntil.times': ['array'],
+  'deviceTrustedUntil.now': ['undefined'], 'deviceUse.now': ['undefined'], 'recoverySpend.now': ['undefined'], 'challengePurgeBefore.now': ['undefined'], 'codeMinutesLeft.now': ['undefined'], 'rateKeptUntil.times': ['array'],
 };
 
 // Arguments that are stored records (a challenge row): other keys of a row are left
@@ -154,8 +155,9 @@ Object.assign(CALLS, {
   'Keyring#seal': { args: [SECRET, 'user:1'], names: ['plaintext', 'associatedData'], accepts: [['empty Uint8Array'], [...TEXT_OK, 'empty Uint8Array']] },
   'Keyring#open': { args: [RING.seal(SECRET, 'user:1'), 'user:1'], names: ['sealed', 'associatedData'] },
   webhookSignature: { args: ['s'.repeat(32), 1_700_000_000, '{}'], names: ['secret', 'timestampSeconds', 'body'], accepts: [TEXT_OK, [], TEXT_OK] },
+  signWebhook: { args: [{ secret: 's'.repeat(32), now: 1_700_000_000_000, body: '{}' }], names: ['opts'] },
 });
-Object.assign(OPTION_ACCEPTS, { 'Keyring.context': TEXT_OK, 'Keyring.previous': ['undefined'] });
+Object.assign(OPTION_ACCEPTS, { 'Keyring.context': TEXT_OK, 'Keyring.previous': ['undefined'], 'signWebhook.secret': TEXT_OK, 'signWebhook.body': TEXT_OK, 'signWebhook.now': ['undefined'] });
 for (const [fname, spec] of Object.entries(CALLS)) {
   const method = fname.startsWith('Keyring#') && fname.slice('Keyring#'.length);
   if (method) spec.run = (...args) => RING[method](...args);

@@ -104,3 +104,20 @@ test('settle makes an expiry final; the guess, TOTP and device writes', () => {
   assert.ok(admits(tf.deviceUse({ now: NOW, expiresAt: until }), { expiresAt: until }));
   assert.equal(tf.deviceUse({ now: until, expiresAt: until }), null);
 });
+
+test('TOTP takes the time in milliseconds too, as every other ruling does', () => {
+  const secret = new TextEncoder().encode('12345678901234567890');
+  assert.equal(tf.generateTotp(secret, { now: 59_999, digits: 8 }), '94287082');
+  assert.equal(tf.verifyTotp('94287082', secret, { now: 59_000, digits: 8 }), 1);
+  assert.equal(tf.verifyTotp('94287082', secret, { now: 59_000, digits: 8, afterStep: 1 }), null);
+  assert.throws(() => tf.generateTotp(secret, { now: 1, time: 1 }), TypeError);
+  assert.throws(() => tf.verifyTotp('94287082', secret, { now: 1.5 }), RangeError);
+});
+
+test('a webhook is signed at a time in milliseconds; the header carries its unix seconds', () => {
+  const signed = tf.signWebhook({ secret: 'k', now: 1_700_000_000_999, body: '{}' });
+  assert.deepEqual(signed, { timestamp: 1_700_000_000, signature: tf.webhookSignature('k', 1_700_000_000, '{}') });
+  assert.throws(() => tf.signWebhook({ secret: '', now: 1, body: '' }), RangeError);
+  assert.equal(tf.codeMinutesLeft({ now: 0, expiresAt: 300_000 }), 5);
+  assert.equal(tf.codeMinutesLeft({ now: 10, expiresAt: 10 }), 1);
+});

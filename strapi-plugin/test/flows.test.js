@@ -248,3 +248,16 @@ test('phone enrolment and step-up: codes prove only their own purpose; sensitive
   const refused = await refusal(() => world.d.account.disable(world.context(), world.user(1), { code: stepUpCode }));
   assert.equal(refused.status, 403, 'a required role cannot turn two-factor off');
 });
+
+test('a limit holds across two processes that each remember the row they last wrote', async () => {
+  const one = staff();
+  const two = build({ store: one.d.store });
+  const take = (world) => world.d.limits.take('sent:email', '1', { cap: 3, windowSeconds: 3600, now: one.now() });
+  const answers = [];
+  for (const world of [one, two, one, two, one, two]) answers.push((await take(world)).allowed);
+  assert.deepEqual(answers, [true, true, true, false, false, false]);
+  // A place given back by one process is found by the other, whose remembered row is stale.
+  await two.d.limits.release('sent:email', '1', one.now());
+  assert.equal((await take(one)).allowed, true);
+  assert.equal((await take(two)).allowed, false);
+});

@@ -129,6 +129,15 @@ pub fn webhook_signature(secret: &[u8], timestamp_seconds: f64, body: &str) -> O
         .map_err(err)
 }
 
+/// `[timestamp (unix seconds), signature]` of `body` signed at `now` (unix ms).
+#[wasm_bindgen(js_name = signWebhook)]
+pub fn sign_webhook(secret: &[u8], now: f64, body: &str) -> Out<Vec<String>> {
+    whole(now)
+        .and_then(|now| core::sign_webhook(secret, now, body))
+        .map(|signed| vec![signed.timestamp.to_string(), signed.signature])
+        .map_err(err)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -186,7 +186,17 @@ fn totp_params(algorithm_id: u8, digits: u32, period: u32) -> Result<TotpParams,
     TotpParams::new(algorithm(algorithm_id)?, digits, period)
 }
 
-/// The TOTP value at `time` (unix seconds).
+/// A TOTP time: unix seconds, or unix milliseconds when `in_ms`.
+fn totp_time(time: f64, in_ms: bool) -> Result<u64, Error> {
+    let time = whole(time)?;
+    Ok(if in_ms {
+        core::unix_seconds(time)
+    } else {
+        time
+    })
+}
+
+/// The TOTP value at `time` (unix seconds, or milliseconds when `in_ms`).
 #[wasm_bindgen(js_name = generateTotp)]
 pub fn generate_totp(
     secret: &[u8],
@@ -194,16 +204,18 @@ pub fn generate_totp(
     digits: u32,
     period: u32,
     time: f64,
+    in_ms: bool,
 ) -> Out<String> {
     (|| {
         let params = totp_params(algorithm_id, digits, period)?;
         let key = OtpKey::new(secret, params.algorithm())?;
-        core::generate_totp(&key, whole(time)?, &params)
+        core::generate_totp(&key, totp_time(time, in_ms)?, &params)
     })()
     .map_err(err)
 }
 
-/// The matched time step, -1 for no match, or an error status. `token` is the code's
+/// The matched time step, -1 for no match, or an error status (`time` as for
+/// `generateTotp`). `token` is the code's
 /// numeric value (its digit count was checked by the wrapper); `after_step` below zero
 /// means "no step used yet".
 #[wasm_bindgen(js_name = verifyTotp)]
@@ -216,6 +228,7 @@ pub fn verify_totp(
     digits: u32,
     period: u32,
     time: f64,
+    in_ms: bool,
     window: u32,
     after_step: f64,
 ) -> f64 {
@@ -228,7 +241,7 @@ pub fn verify_totp(
             Some(whole(after_step)?)
         };
         let check = TotpCheck {
-            time: whole(time)?,
+            time: totp_time(time, in_ms)?,
             window,
             after_step,
         };

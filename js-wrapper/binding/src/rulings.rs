@@ -225,6 +225,12 @@ pub fn resend_available_at(now: f64, state: &[f64], cooldown_seconds: u32) -> Ou
     .map_err(err)
 }
 
+/// Whole minutes left before `expires_at`, at least one (for the message's text).
+#[wasm_bindgen(js_name = codeMinutesLeft)]
+pub fn code_minutes_left(now: f64, expires_at: f64) -> Out<f64> {
+    (|| Ok(number(core::minutes_left(whole(expires_at)?, whole(now)?))))().map_err(err)
+}
+
 /// Guesses left on a challenge.
 #[wasm_bindgen(js_name = attemptsRemaining)]
 pub fn attempts_remaining(state: &[f64]) -> Out<u32> {

@@ -27,9 +27,10 @@ const context = ({ headers = {}, state = {} } = {}) => ({
 
 /**
  * Builds the domain. `policies` by role type; `settings` laid over the config's code
- * settings; `users` the host's users, each with `roleType`.
+ * settings; `users` the host's users, each with `roleType`; `store` another world's
+ * store, for a second process on the same tables.
  */
-const build = ({ policies = {}, settings = {}, users = [] } = {}) => {
+const build = ({ policies = {}, settings = {}, users = [], store = memoryStore() } = {}) => {
   let now = START;
   const sent = [];
   const events = [];
@@ -39,7 +40,7 @@ const build = ({ policies = {}, settings = {}, users = [] } = {}) => {
   const pluginConfig = { ...config, secret: randomBytes(32).toString('base64') };
 
   const d = {
-    store: memoryStore(),
+    store,
     config: (key) => pluginConfig[key],
     log: { warn() {}, info() {} },
     clock: { now: () => now },

@@ -7,7 +7,9 @@
 const tf = require('two-factor-wasm');
 const { PURPOSES, METHODS } = require('../names');
 
-const { MAX_OPEN_CHALLENGES } = tf.LIMITS;
+const { MAX_OPEN_CHALLENGES, MIN_CODE_DIGITS, MAX_CODE_DIGITS } = tf.LIMITS;
+// A sent code's shape, whatever the digit setting was when it was sent.
+const SENT_CODE = new RegExp(`^\\d{${MIN_CODE_DIGITS},${MAX_CODE_DIGITS}}$`);
 // The purge runs on writes, at most this often per process (housekeeping, not a rule).
 const PURGE_EVERY_MS = 60 * 1000;
 
@@ -81,7 +83,7 @@ module.exports = (d) => {
 
     /** Whether `code` is the code this challenge stored (constant-time comparison). */
     matches(row, code) {
-      if (!/^\d{6,10}$/.test(code)) return false;
+      if (!SENT_CODE.test(code)) return false;
       return d.keys.verifyCode(code, row.codeHash, Buffer.from(row.codeSalt, 'hex')) !== null;
     },
 

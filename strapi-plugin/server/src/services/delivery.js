@@ -3,6 +3,7 @@
 // Sends a code by SMS (through the configured provider) or by e-mail (through Strapi's
 // e-mail plugin, so whatever e-mail provider the project uses works). Messages are
 // templates with {code}, {appName} and {minutes}.
+const { codeMinutesLeft } = require('two-factor-wasm');
 const createSmsProvider = require('./sms');
 const parts = require('../plugin');
 
@@ -34,7 +35,7 @@ module.exports = ({ strapi }) => {
      */
     async send({ user, method, to, code, expiresAt, now }) {
       const messages = config('messages');
-      const minutes = String(Math.max(1, Math.round((expiresAt - now) / 60_000)));
+      const minutes = String(codeMinutesLeft({ now, expiresAt }));
       const values = { code, appName: config('appName'), minutes };
       if (method === 'sms') {
         await sendSms(to, fill(messages.sms, values), code, { id: user.id, username: user.username, email: user.email }, now);

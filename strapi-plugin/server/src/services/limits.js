@@ -12,11 +12,32 @@ const tf = require('two-factor-wasm');
 const MAX_TRIES = 25;
 const CONTENDED_RETRY_MS = 1000;
 
+// Rows this process last read or wrote, at most this many (the oldest are forgotten).
+const REMEMBERED_ROWS = 1000;
+
 const parse = (text) => (text ? text.split(',').map(Number) : []);
 
 /** @param {import('../plugin').Parts} d */
 module.exports = (d) => {
   const store = () => d.store.limits;
+  // The row as this process last saw it, per scope and subject. A take first tries its
+  // compare-and-set against it, so a row no other process moved costs one statement,
+  // not a read and a write; a stale one only fails the compare-and-set, and the row is
+  // read again. A refusal is never ruled on a remembered row: it is read first.
+  const seen = new Map();
+  const remember = (key, row) => {
+    seen.delete(key);
+    seen.set(key, row);
+    if (seen.size > REMEMBERED_ROWS) seen.delete(seen.keys().next().value);
+  };
+
+  /** The stored row, created if there is none yet. */
+  const load = async (scope, subject) => {
+    const row = await store().find(scope, subject);
+    if (row) return row;
+    await store().ensure(scope, subject);
+    return store().find(scope, subject);
+  };
 
   return {
     /**
@@ -24,17 +45,22 @@ module.exports = (d) => {
      * retryAt }` when the window is full (nothing is stored then).
      */
     async take(scope, subject, { cap, windowSeconds, now }) {
+      const key = `${scope}\n${subject}`;
+      let row = seen.get(key);
       for (let tries = 0; tries < MAX_TRIES; tries += 1) {
-        const row = await store().find(scope, subject);
-        if (!row) {
-          await store().ensure(scope, subject);
-          continue;
+        let verdict = row && tf.rateVerdict({ now, times: parse(row.times), cap, windowSeconds });
+        if (!verdict?.allowed) {
+          row = await load(scope, subject);
+          verdict = tf.rateVerdict({ now, times: parse(row.times), cap, windowSeconds });
+          if (!verdict.allowed) return verdict;
         }
-        const verdict = tf.rateVerdict({ now, times: parse(row.times), cap, windowSeconds });
-        if (!verdict.allowed) return verdict;
         // The row may go once its newest event has left the window.
-        const expiresAt = tf.rateKeptUntil({ times: verdict.times, windowSeconds });
-        if (await store().compareAndSet(row, { times: verdict.times.join(','), expiresAt })) return { allowed: true };
+        const next = { times: verdict.times.join(','), expiresAt: tf.rateKeptUntil({ times: verdict.times, windowSeconds }) };
+        if (await store().compareAndSet(row, next)) {
+          remember(key, { id: row.id, times: next.times, version: row.version + 1 });
+          return { allowed: true };
+        }
+        row = null;
       }
       return { allowed: false, retryAt: now + CONTENDED_RETRY_MS };
     },
@@ -44,6 +70,7 @@ module.exports = (d) => {
      * failed), by the same compare-and-set; a place already gone is left alone.
      */
     async release(scope, subject, at) {
+      seen.delete(`${scope}\n${subject}`);
       for (let tries = 0; tries < MAX_TRIES; tries += 1) {
         const row = await store().find(scope, subject);
         const times = parse(row?.times);
