@@ -194,7 +194,7 @@ test('enrolment: a user with nothing the role accepts gets an e-mailed code that
   assert.equal(done.body.jwt, 'session of 1');
   assert.equal(done.body.recoveryCodes.length, 10);
   assert.equal(world.d.challenges.authorisesEnrolment(await world.d.challenges.findByToken(token), world.now()), false, 'the enrolment is closed');
-  assert.equal(world.tables.accounts[0].totpSecret.startsWith('v1.'), true, 'the secret is sealed');
+  assert.equal(world.tables.factors[0].secret.startsWith('v1.'), true, 'the secret is sealed');
 });
 
 test('TOTP and recovery codes: each proves a sign-in once; a replayed TOTP step is refused', async () => {
@@ -260,4 +260,22 @@ test('a limit holds across two processes that each remember the row they last wr
   await two.d.limits.release('sent:email', '1', one.now());
   assert.equal((await take(one)).allowed, true);
   assert.equal((await take(two)).allowed, false);
+});
+
+test('two kinds of user on the same tables: the same id in another realm shares no factor, lockout, code or limit', async () => {
+  const people = staff({}, { lockout: { threshold: 2, durationSeconds: 900 } });
+  const admins = build({ policies: { staff: REQUIRED }, users: [ALICE], realm: 'admin', store: people.d.store.forRealm('admin') });
+  const setup = people.context();
+  await people.d.enrolment.totpSetup(setup, people.user(1), {});
+  await people.d.enrolment.totpConfirm(people.context(), people.user(1), { code: people.totp(setup.body.data.secret) });
+  assert.equal((await people.d.factors.of(1)).totp, true);
+  assert.equal((await admins.d.factors.of(1)).totp, false, 'the authenticator belongs to the other realm');
+  assert.equal(await admins.d.recovery.remaining(1), 0);
+
+  const { token } = await signIn(admins);
+  assert.equal(await people.d.challenges.findByToken(token), null, "a challenge is only its realm's");
+  for (let i = 0; i < 2; i += 1) await refusal(() => people.d.proof.require(people.user(1), '000000'));
+  assert.equal((await people.d.accounts.lockState(1, people.now())).locked, true);
+  assert.equal((await admins.d.accounts.lockState(1, admins.now())).locked, false, "a lockout is only its realm's");
+  assert.deepEqual(people.tables.limits.map((row) => row.subject).sort(), ['admin:1'], 'per-user limits name the realm');
 });

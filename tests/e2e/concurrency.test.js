@@ -44,7 +44,9 @@ test('the database has the unique index on the token hash, and times as 64-bit i
   const devices = await inspector.getIndexes('two_factor_devices');
   assert.ok(devices.some((i) => i.type === 'unique' && i.columns.join() === 'token_hash'));
   const accounts = await inspector.getIndexes('two_factor_accounts');
-  assert.ok(accounts.some((i) => i.type === 'unique' && i.columns.join() === 'user_id'));
+  assert.ok(accounts.some((i) => i.type === 'unique' && i.columns.join() === 'realm,user_id'), JSON.stringify(accounts));
+  const factors = await inspector.getIndexes('two_factor_factors');
+  assert.ok(factors.some((i) => i.type === 'unique' && i.columns.join() === 'realm,user_id,slot'), JSON.stringify(factors));
   // Unix milliseconds in bigint columns: no time zone, no DATETIME rounding, on every database.
   const columns = await app.strapi.db.getConnection('two_factor_challenges').columnInfo();
   for (const name of ['expires_at', 'last_sent_at', 'consumed_at']) {

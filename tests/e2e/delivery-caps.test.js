@@ -246,6 +246,7 @@ test('phone numbers are sealed at rest, and an unverified number is gone once it
   const rows = async (uid) => JSON.stringify(await app.strapi.db.query(uid).findMany({}));
   const digits = (n) => n.slice(2);
   assert.ok(!(await rows('plugin::two-factor.account')).includes(digits(number)), 'a verified number is stored in the clear');
+  assert.ok(!(await rows('plugin::two-factor.factor')).includes(digits(number)), 'a verified number is stored in the clear');
   assert.ok(!(await rows('plugin::two-factor.challenge')).includes(digits(typed)), 'a typed number is stored in the clear');
   later(11 * 60_000); // the phone challenge expires, and the next purge runs
   await startLogin(http, sms, user);

@@ -299,7 +299,8 @@ test('rotating the secret: enrolled users keep working under the previous one, T
   const user = await createUser(app.strapi, {});
   const { secret, confirm } = await enrolTotp(await emailLogin(user));
   const inFlight = await http.post('/api/auth/local', password(user));
-  const sealedBefore = (await app.strapi.db.query('plugin::two-factor.account').findOne({ where: { userId: user.id } })).totpSecret;
+  const totpRow = () => app.strapi.db.query('plugin::two-factor.factor').findOne({ where: { userId: user.id, slot: 'totp' } });
+  const sealedBefore = (await totpRow()).secret;
 
   // What a restart with a new TWO_FACTOR_SECRET and the old one in previousSecrets does.
   const keys = app.strapi.plugin('two-factor').service('keys');
@@ -311,7 +312,7 @@ test('rotating the secret: enrolled users keep working under the previous one, T
     nextStep();
     const code = totpFor(secret);
     assert.equal((await http.post('/api/auth/2fa/verify', { challenge: inFlight.body.error.details.challenge, code })).status, 200, 'a challenge from before');
-    const sealedAfter = (await app.strapi.db.query('plugin::two-factor.account').findOne({ where: { userId: user.id } })).totpSecret;
+    const sealedAfter = (await totpRow()).secret;
     assert.notEqual(sealedAfter, sealedBefore, 'sealed again under the new secret');
     const recovery = await http.post('/api/auth/local', password(user));
     assert.equal((await http.post('/api/auth/2fa/verify', { challenge: recovery.body.error.details.challenge, code: confirm.body.data.recoveryCodes[0] })).status, 200);
@@ -341,13 +342,13 @@ test('self-service needs a signed-in user and refuses unknown fields', async () 
 
 test('no TOTP secret or recovery code is stored in the clear', async () => {
   assert.ok(secrets.length > 30);
-  const tables = ['two_factor_accounts', 'two_factor_recovery_codes', 'two_factor_challenges', 'two_factor_devices'];
+  const tables = ['two_factor_accounts', 'two_factor_factors', 'two_factor_recovery_codes', 'two_factor_challenges', 'two_factor_devices'];
   const dump = JSON.stringify(await Promise.all(tables.map((t) => app.strapi.db.getConnection(t).select('*'))));
   for (const secret of secrets) {
     assert.ok(!dump.includes(secret) && !dump.includes(secret.replace(/-/g, '')), 'a secret is stored in the clear');
   }
-  const accounts = await app.strapi.db.getConnection('two_factor_accounts').whereNotNull('totp_secret').select('totp_secret');
-  assert.ok(accounts.length > 0 && accounts.every((row) => row.totp_secret.startsWith('v1.')));
+  const factors = await app.strapi.db.getConnection('two_factor_factors').where('slot', 'totp').whereNotNull('secret').select('secret');
+  assert.ok(factors.length > 0 && factors.every((row) => row.secret.startsWith('v1.')));
   const logs = app.logs();
   for (const secret of secrets) assert.ok(!logs.includes(secret), 'a secret reached the logs');
 });

@@ -1,10 +1,12 @@
 'use strict';
 
-// Startup: load keys and the SMS provider (a bad one stops Strapi here), watch the host's
-// users for changed credentials, register the admin permissions, and check that every
-// route able to mint a token is behind the gate.
+// Startup: load keys and the SMS provider (a bad one stops Strapi here), upgrade rows
+// written by an earlier version (store/migrate.js), watch the host's users for changed
+// credentials, register the admin permissions, and check that every route able to mint
+// a token is behind the gate.
 const parts = require('./plugin');
 const privateTables = require('./private-tables');
+const migrate = require('./store/migrate');
 
 const ACTIONS = [
   { uid: 'settings.read', displayName: 'Read the two-factor policy', subCategory: 'settings' },
@@ -26,6 +28,8 @@ const bootstrap = async ({ strapi }) => {
   const part = parts(strapi);
   part.keys.load();
   part.delivery.load();
+  // After the configuration checks: a start that stops on one changes no rows.
+  await migrate(strapi);
   // What was granted under a user's old credentials ends when they change.
   part.host.watchCredentials((userId) => part.credentials.end(userId));
   await part.host.prepare();
@@ -38,3 +42,4 @@ const bootstrap = async ({ strapi }) => {
 
 module.exports = bootstrap;
 module.exports.selfCheck = selfCheck;
+module.exports.migrate = migrate;

@@ -12,4 +12,22 @@ const METHODS = Object.freeze({ totp: 'totp', sms: 'sms', email: 'email' });
  */
 const PURPOSES = Object.freeze({ login: 'login', enrol: 'enrol', phone: 'phone', stepUp: 'step-up' });
 
-module.exports = { METHODS, PURPOSES };
+/**
+ * The kinds of user whose rows the plugin keeps (a host's `realm`). Rows written before
+ * realms existed are users-permissions users' (store/migrate.js).
+ */
+const REALMS = Object.freeze({ usersPermissions: 'users-permissions' });
+
+/**
+ * The slot of a user's factor row (content-types/factor.js): one authenticator app, one
+ * verified phone number. A passkey will take a slot per credential.
+ */
+const SLOTS = Object.freeze({ totp: 'totp', phone: 'phone' });
+
+/**
+ * The subject of a per-user limit (codes sent, new numbers, cooldowns): the user's id
+ * qualified by its realm, so that two kinds of user with the same id never share a count.
+ */
+const userSubject = (realm, userId) => `${realm}:${userId}`;
+
+module.exports = { METHODS, PURPOSES, REALMS, SLOTS, userSubject };

@@ -9,7 +9,7 @@
 
 /**
  * @typedef {typeof import('./services')} Services
- * @typedef {{ [K in keyof Services]: ReturnType<Services[K]> } & { host: import('./host').Host, store: ReturnType<typeof import('./store/sql')>, log: any, config: (key: string) => any }} Parts
+ * @typedef {{ [K in keyof Services]: ReturnType<Services[K]> } & { host: import('./host').Host, store: ReturnType<ReturnType<typeof import('./store/sql')>['forRealm']>, log: any, config: (key: string) => any }} Parts
  */
 
 const cache = new WeakMap();
@@ -26,9 +26,10 @@ const parts = (strapi) => {
     }
     let made = null;
     Object.defineProperty(reach, 'host', { enumerable: true, get: () => (made ??= host.pick({ strapi })) });
-    // The plugin's tables (store/sql.js), Strapi's logger and the plugin's config.
+    // The plugin's tables (store/sql.js), as the rows of the host's realm; Strapi's logger
+    // and the plugin's config.
     let store = null;
-    Object.defineProperty(reach, 'store', { enumerable: true, get: () => (store ??= require('./store/sql')(strapi)) });
+    Object.defineProperty(reach, 'store', { enumerable: true, get: () => (store ??= require('./store/sql')(strapi).forRealm(reach.host.realm)) });
     Object.defineProperty(reach, 'log', { enumerable: true, get: () => strapi.log });
     Object.defineProperty(reach, 'config', { enumerable: true, value: (key) => strapi.config.get(`plugin::two-factor.${key}`) });
     cache.set(strapi, Object.freeze(reach));

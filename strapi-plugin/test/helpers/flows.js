@@ -27,10 +27,11 @@ const context = ({ headers = {}, state = {} } = {}) => ({
 
 /**
  * Builds the domain. `policies` by role type; `settings` laid over the config's code
- * settings; `users` the host's users, each with `roleType`; `store` another world's
- * store, for a second process on the same tables.
+ * settings; `users` the host's users, each with `roleType`; `realm` the host's kind of
+ * user; `store` another world's store, for a second process on the same tables (or, with
+ * `forRealm`, another kind of user on them).
  */
-const build = ({ policies = {}, settings = {}, users = [], store = memoryStore() } = {}) => {
+const build = ({ policies = {}, settings = {}, users = [], realm = 'test', store = memoryStore().forRealm(realm) } = {}) => {
   let now = START;
   const sent = [];
   const events = [];
@@ -44,7 +45,7 @@ const build = ({ policies = {}, settings = {}, users = [], store = memoryStore()
     config: (key) => pluginConfig[key],
     log: { warn() {}, info() {} },
     clock: { now: () => now },
-    settings: { get: async () => structuredClone(rules) },
+    settings: { snapshot: async () => ({ roles: {}, codes: {} }), get: async () => structuredClone(rules) },
     policy: { forRole: async (type) => ({ trustedDeviceDays: 0, ...(policies[type] ?? config.defaultPolicy) }) },
     events: { emit: (name, payload) => events.push({ name, ...payload }) },
     notify: { send: async () => {} },
@@ -55,7 +56,7 @@ const build = ({ policies = {}, settings = {}, users = [], store = memoryStore()
       },
     },
     host: {
-      realm: 'test',
+      realm,
       findUser: async (id) => (directory.has(id) ? { ...directory.get(id) } : null),
       roleOf: async (user) => (user.roleType ? { type: user.roleType } : null),
       respond: async (ctx, user, extra = {}) => ctx.send({ jwt: `session of ${user.id}`, user, ...extra }),

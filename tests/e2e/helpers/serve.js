@@ -17,6 +17,16 @@ const ipc = require('./ipc');
     shiftClock: (ms) => Boolean(fixtures.shiftClock(app.strapi, ms)),
     challenge: (token) => plugin.service('challenges').findByToken(token),
     account: (userId) => plugin.service('accounts').find(userId),
+    // For the upgrade test: what the process printed, and the plugin's rows as they are.
+    logs: () => app.logs(),
+    count: (type, where) => app.strapi.db.query(`plugin::two-factor.${type}`).count({ where }),
+    rows: (type, where) => app.strapi.db.query(`plugin::two-factor.${type}`).findMany({ where }),
+    indexes: (tableName) => app.strapi.db.dialect.schemaInspector.getIndexes(tableName),
+    migrate: () => require('strapi-plugin-two-factor/strapi-server').bootstrap.migrate(app.strapi),
+    insertRows: async (tableName, rows) => {
+      for (let i = 0; i < rows.length; i += 500) await app.strapi.db.getConnection(tableName).insert(rows.slice(i, i + 500));
+      return rows.length;
+    },
     stop: async () => {
       await app.stop();
       setImmediate(() => process.exit(0));

@@ -33,6 +33,8 @@ module.exports = ({ env }) => ({
   'two-factor': {
     // Off only for the login benchmark's stock baseline.
     enabled: env.bool('TWO_FACTOR_ENABLED', true),
+    // Another copy of the plugin, by its folder: the upgrade test boots an earlier version.
+    ...(env('TWO_FACTOR_PLUGIN_PATH') ? { resolve: env('TWO_FACTOR_PLUGIN_PATH') } : {}),
     config: {
       secret: env('TWO_FACTOR_SECRET'),
       roles: {

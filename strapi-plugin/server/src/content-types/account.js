@@ -1,8 +1,10 @@
 'use strict';
 
-// Per-user two-factor state: the enrolled factors and the consecutive second-step
-// failures behind the account lockout. One row per user, created on first need.
+// Per-user two-factor state: the consecutive second-step failures behind the account
+// lockout, and the number of the current recovery-code set. One row per user of a realm,
+// created on first need. The enrolled factors have their own table (factor.js).
 const hidden = require('./hidden');
+const { REALMS } = require('../names');
 
 module.exports = {
   kind: 'collectionType',
@@ -14,24 +16,26 @@ module.exports = {
   },
   ...hidden,
   attributes: {
+    // The kind of user (see host/index.js); rows from before realms were kept get it at upgrade.
+    realm: { type: 'string', required: true, default: REALMS.usersPermissions, private: true },
     userId: { type: 'integer', required: true, private: true },
     failures: { type: 'integer', required: true, default: 0, private: true },
     lastFailureAt: { type: 'biginteger', private: true },
-    // Authenticator app: the secret sealed (XChaCha20-Poly1305) and bound to the user id.
-    // A setup stays in totpPending until a code from the app confirms it.
-    totpSecret: { type: 'text', private: true },
-    totpPending: { type: 'text', private: true },
-    totpEnabledAt: { type: 'biginteger', private: true },
-    // Replay guard: the last time step accepted. A step at or before it never works again.
-    totpLastStep: { type: 'biginteger', private: true },
-    // Only a number confirmed with a code sent to it receives login codes. Sealed and
-    // bound to the user like the TOTP secret; `phoneMasked` is all that is shown.
-    phone: { type: 'text', private: true },
-    phoneMasked: { type: 'string', private: true },
-    phoneVerifiedAt: { type: 'biginteger', private: true },
     // The generation of the user's recovery-code set: a regeneration moves it on by one
     // conditional write (so of two at once, one wins), and only codes of this generation work.
     recoveryGeneration: { type: 'integer', default: 0, private: true },
+
+    // Legacy: where the factors were kept before they had their own table. Read only by
+    // the upgrade (store/migrate.js), which copies them to factor rows and clears them.
+    // They stay declared because Strapi's schema sync drops a column whose attribute is
+    // removed (with its data, on a database not yet upgraded); a later version drops them.
+    totpSecret: { type: 'text', private: true },
+    totpPending: { type: 'text', private: true },
+    totpEnabledAt: { type: 'biginteger', private: true },
+    totpLastStep: { type: 'biginteger', private: true },
+    phone: { type: 'text', private: true },
+    phoneMasked: { type: 'string', private: true },
+    phoneVerifiedAt: { type: 'biginteger', private: true },
   },
-  indexes: [{ name: 'two_factor_accounts_user_id_uq', columns: ['user_id'], type: 'unique' }],
+  indexes: [{ name: 'two_factor_accounts_realm_user_id_uq', columns: ['realm', 'user_id'], type: 'unique' }],
 };

@@ -3,6 +3,7 @@
 // One pending second step of a login. Times are unix milliseconds in bigint columns so
 // that the conditional updates compare plain numbers on every database.
 const hidden = require('./hidden');
+const { REALMS } = require('../names');
 
 module.exports = {
   kind: 'collectionType',
@@ -16,6 +17,8 @@ module.exports = {
   attributes: {
     // SHA-256 of the opaque token handed to the client; the token itself is never stored.
     tokenHash: { type: 'string', required: true, private: true },
+    // The kind of user (see host/index.js); rows from before realms were kept get it at upgrade.
+    realm: { type: 'string', required: true, default: REALMS.usersPermissions, private: true },
     userId: { type: 'integer', required: true, private: true },
     // `login`: the second step of a sign-in. `phone`: confirming a new number, which is
     // `destination`. `enrol`: a sign-in of a user who must enrol before getting a session.
@@ -43,6 +46,6 @@ module.exports = {
   indexes: [
     { name: 'two_factor_challenges_token_hash_uq', columns: ['token_hash'], type: 'unique' },
     { name: 'two_factor_challenges_expires_at_idx', columns: ['expires_at'] },
-    { name: 'two_factor_challenges_user_id_idx', columns: ['user_id'] },
+    { name: 'two_factor_challenges_realm_user_id_idx', columns: ['realm', 'user_id'] },
   ],
 };

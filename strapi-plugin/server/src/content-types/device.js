@@ -3,6 +3,7 @@
 // A browser or app the user chose to trust: a password login that presents its token
 // skips the second step until `expiresAt`. The token is stored hashed and rotated on use.
 const hidden = require('./hidden');
+const { REALMS } = require('../names');
 
 module.exports = {
   kind: 'collectionType',
@@ -14,6 +15,8 @@ module.exports = {
   },
   ...hidden,
   attributes: {
+    // The kind of user (see host/index.js); rows from before realms were kept get it at upgrade.
+    realm: { type: 'string', required: true, default: REALMS.usersPermissions, private: true },
     userId: { type: 'integer', required: true, private: true },
     tokenHash: { type: 'string', required: true, private: true },
     label: { type: 'string', private: true },
@@ -22,6 +25,6 @@ module.exports = {
   },
   indexes: [
     { name: 'two_factor_devices_token_hash_uq', columns: ['token_hash'], type: 'unique' },
-    { name: 'two_factor_devices_user_id_idx', columns: ['user_id'] },
+    { name: 'two_factor_devices_realm_user_id_idx', columns: ['realm', 'user_id'] },
   ],
 };

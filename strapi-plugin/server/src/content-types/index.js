@@ -7,6 +7,7 @@
 module.exports = {
   challenge: { schema: require('./challenge') },
   account: { schema: require('./account') },
+  factor: { schema: require('./factor') },
   'recovery-code': { schema: require('./recovery-code') },
   device: { schema: require('./device') },
   limit: { schema: require('./limit') },

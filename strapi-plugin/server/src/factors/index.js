@@ -19,14 +19,19 @@ module.exports = (d) => {
     sms,
     email,
 
-    /** What the user has enrolled (an absent row means nothing); `phone` is the opened number. */
+    /**
+     * What the user has enrolled (absent rows mean nothing); `phone` is the opened number,
+     * and `row` the account row (lockout counters, recovery set), read at the same time.
+     */
     async of(userId) {
-      const row = await d.accounts.find(userId);
-      const phone = await sms.read(row);
+      const [row, slots] = await Promise.all([d.accounts.find(userId), d.store.factors.list(userId)]);
+      const inSlot = (slot) => slots.find((factor) => factor.slot === slot) ?? null;
+      const phoneRow = inSlot(sms.slot);
+      const phone = await sms.read(userId, phoneRow);
       return {
-        totp: totp.read(row),
+        totp: totp.read(inSlot(totp.slot)),
         phone,
-        phoneMasked: phone === null ? null : (row.phoneMasked ?? mask(METHODS.sms, phone)),
+        phoneMasked: phone === null ? null : (phoneRow.masked ?? mask(METHODS.sms, phone)),
         row,
       };
     },
@@ -48,7 +53,7 @@ module.exports = (d) => {
 
     /** Removes every factor (disable, or an admin reset); the lockout counter stays. */
     async clear(userId) {
-      await d.accounts.update(userId, { ...totp.cleared, ...sms.cleared });
+      await d.store.factors.clear(userId);
     },
   };
 };

@@ -5,34 +5,34 @@
 // at most once: the core's write stores its time step only while no later or equal step
 // was accepted, so a replay, even racing in another process, is refused.
 const tf = require('two-factor-wasm');
-const { METHODS } = require('../names');
+const { METHODS, SLOTS } = require('../names');
 
 const { DEFAULT_OTP_DIGITS } = tf.LIMITS;
 const CODE = new RegExp(`^\\d{${DEFAULT_OTP_DIGITS}}$`);
 // Sealed secrets are bound to their user: a value copied to another row does not open.
 const sealedFor = (userId) => `two-factor totp user:${userId}`;
-// RFC 6238 counts in seconds; the plugin's clock in milliseconds.
-const unixSeconds = (ms) => Math.floor(ms / 1000);
 
 /** @param {import('../plugin').Parts} d */
 module.exports = (d) => {
   const issuer = () => d.config('totp').issuer || d.config('appName');
   const window = () => d.config('totp').window;
   const open = (sealed, userId) => d.keys.open(sealed, sealedFor(userId));
+  const store = () => d.store.factors;
 
   return {
     method: METHODS.totp,
-    /** What the account row says of this factor. */
-    read: (row) => Boolean(row?.totpEnabledAt),
+    slot: SLOTS.totp,
+    /** What the user's row of this slot says of the factor (null: no row). */
+    read: (row) => Boolean(row?.enabledAt),
     enrolled: (state) => state.totp,
     usable: (_user, state) => state.totp,
-    /** The fields that forget this factor. */
-    cleared: { totpSecret: null, totpPending: null, totpEnabledAt: null, totpLastStep: null },
 
     /** A new pending secret: `{ secret (base32), uri, qrSvg }`. The secret is returned once. */
     async start(user) {
       const secret = tf.generateSecret();
-      await d.accounts.update(user.id, { totpPending: d.keys.seal(secret, sealedFor(user.id)) });
+      // A user with a factor has an account row, as before factors had their own table.
+      await d.accounts.ensure(user.id);
+      await store().put(user.id, SLOTS.totp, { pending: d.keys.seal(secret, sealedFor(user.id)) });
       const uri = tf.otpauthUri({ secret, issuer: issuer(), account: (user.email || user.username).replace(/:/g, '') });
       const qrSvg = await require('qrcode').toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
       const base32 = tf.base32Encode(secret);
@@ -42,26 +42,26 @@ module.exports = (d) => {
 
     /** Activates the pending secret if `code` is current for it; false otherwise. */
     async confirm(userId, code, now) {
-      const row = await d.accounts.find(userId);
-      if (!row?.totpPending || !CODE.test(code)) return false;
-      const step = tf.verifyTotp(code, open(row.totpPending, userId).plaintext, { time: unixSeconds(now), window: window() });
+      const row = await store().get(userId, SLOTS.totp);
+      if (!row?.pending || !CODE.test(code)) return false;
+      const step = tf.verifyTotp(code, open(row.pending, userId).plaintext, { now, window: window() });
       if (step === null) return false;
       // Conditional on the same pending value: two confirms cannot both activate.
-      const activated = { totpSecret: row.totpPending, totpPending: null, totpEnabledAt: now };
-      return (await d.store.accounts.apply(userId, tf.totpAccept(step), activated, { totpPending: row.totpPending })) === 1;
+      const activated = { secret: row.pending, pending: null, enabledAt: now };
+      return (await store().apply(userId, SLOTS.totp, tf.totpAccept(step), activated, { pending: row.pending })) === 1;
     },
 
     /** Whether `code` is a current TOTP of the user, accepted at most once. */
     async prove(userId, code, now) {
-      const row = await d.accounts.find(userId);
-      if (!row?.totpEnabledAt || !CODE.test(code)) return false;
-      const { plaintext, stale } = open(row.totpSecret, userId);
-      const step = tf.verifyTotp(code, plaintext, { time: unixSeconds(now), window: window(), afterStep: row.totpLastStep });
+      const row = await store().get(userId, SLOTS.totp);
+      if (!row?.enabledAt || !CODE.test(code)) return false;
+      const { plaintext, stale } = open(row.secret, userId);
+      const step = tf.verifyTotp(code, plaintext, { now, window: window(), afterStep: row.totpLastStep });
       // Sealed under a previous secret: seal it again under the current one on the way.
-      const resealed = stale ? { totpSecret: d.keys.seal(plaintext, sealedFor(userId)) } : {};
+      const resealed = stale ? { secret: d.keys.seal(plaintext, sealedFor(userId)) } : {};
       plaintext.fill(0);
       if (step === null) return false;
-      return (await d.store.accounts.apply(userId, tf.totpAccept(step), resealed)) === 1;
+      return (await store().apply(userId, SLOTS.totp, tf.totpAccept(step), resealed)) === 1;
     },
   };
 };

@@ -4,7 +4,7 @@
 // caps still allow, the send itself, and what the client is told (never the code; the
 // token only to its holder). A failed send leaves the challenge usable, with no cooldown.
 const { deliveryFailed, errors } = require('../errors');
-const { METHODS, PURPOSES } = require('../names');
+const { METHODS, PURPOSES, userSubject } = require('../names');
 const mask = require('../mask');
 
 const iso = (ms) => new Date(ms).toISOString();
@@ -35,7 +35,7 @@ module.exports = (d) => ({
     const now = d.clock.now();
     const rules = await d.settings.get();
     const { cooldownSeconds } = rules.resend;
-    const cooldown = [`cooldown:${purpose}`, String(user.id)];
+    const cooldown = [`cooldown:${purpose}`, userSubject(d.host.realm, user.id)];
     if (cooldownSeconds > 0) {
       const slot = await d.limits.take(...cooldown, { cap: 1, windowSeconds: cooldownSeconds, now });
       if (!slot.allowed) throw new errors.RateLimitError('Wait before asking for another code.', { retryAt: iso(slot.retryAt) });

@@ -53,15 +53,19 @@ module.exports = (d) => {
       return role ? d.policy.forRole(role.type) : d.config('defaultPolicy');
     },
 
-    /** `{ policy, factors, methods }` when `user` owes a second step, else null. */
+    /**
+     * `{ policy, factors, methods, rules }` when `user` owes a second step, else null.
+     * The role's policy and the code settings come from one read of the plugin store.
+     */
     async due(user) {
       const role = await d.host.roleOf(user);
       if (!role) return null;
-      const policy = await d.policy.forRole(role.type);
+      const saved = await d.settings.snapshot();
+      const policy = await d.policy.forRole(role.type, saved.roles);
       if (policy.enforcement === 'off') return null;
       const factors = await d.factors.of(user.id);
       if (policy.enforcement === 'optional' && !d.factors.enrolled(factors)) return null;
-      return { policy, factors, methods: d.factors.usable(user, policy, factors) };
+      return { policy, factors, methods: d.factors.usable(user, policy, factors), rules: await d.settings.get(saved.codes) };
     },
 
     /**
@@ -80,14 +84,13 @@ module.exports = (d) => {
      * A user with nothing the role accepts gets an e-mailed code that only opens
      * enrolment, never a session: no factor is bound on trust of the password alone.
      */
-    async challenge(user, { methods, factors }) {
+    async challenge(user, { methods, factors, rules }) {
       const now = d.clock.now();
       // `factors.row` is the account row `due()` just read: no second query.
-      await d.proof.assertUnlocked(user.id, now, factors.row);
+      await d.proof.assertUnlocked(user.id, now, factors.row, rules);
       const enrol = methods.length === 0;
       if (enrol && !user.email) throw noMethod();
       const offered = enrol ? [METHODS.email] : methods;
-      const rules = await d.settings.get();
       const method = await d.codes.firstUsable(user, offered, factors, now, rules);
       const { token, row, code } = await d.challenges.create({
         userId: user.id,
@@ -181,7 +184,7 @@ module.exports = (d) => {
         throw new errors.ValidationError(`method must be one of: ${methods.join(', ')}`, { methods });
       }
 
-      const rules = await d.settings.get();
+      const { rules } = due;
       const ruling = challenges.resendRuling(row, now, rules);
       if (!ruling.allowed) {
         if (ruling.reason === 'closed') throw challengeClosed(ruling.verdict);

@@ -9,8 +9,9 @@ const { errors } = require('../errors');
 const guardStockInput = require('../stock-input');
 const dummyHash = require('../dummy-hash');
 const parts = require('../plugin');
+const { REALMS } = require('../names');
 
-const REALM = 'users-permissions';
+const REALM = REALMS.usersPermissions;
 const USER_UID = 'plugin::users-permissions.user';
 const ROLE_UID = 'plugin::users-permissions.role';
 const AUTH_UID = 'plugin::users-permissions.auth';

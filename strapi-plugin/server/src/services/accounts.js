@@ -13,10 +13,10 @@ module.exports = (d) => {
 
   const lockout = async () => (await d.settings.get()).lockout;
 
-  const verdict = async (row, now) => {
+  const verdict = async (row, now, rules) => {
     // Without a failure there is nothing to rule on, and no settings to read.
     if (!row?.failures) return { locked: false };
-    const { threshold, durationSeconds } = await lockout();
+    const { threshold, durationSeconds } = rules?.lockout ?? (await lockout());
     return lockoutVerdict({ now, failures: row.failures, lastFailureAt: row.lastFailureAt, threshold, durationSeconds });
   };
 
@@ -36,10 +36,10 @@ module.exports = (d) => {
 
     /**
      * `{ locked: false }` or `{ locked: true, until }` for this user at `now`. Pass the
-     * row when the caller has just read it, to save a query.
+     * row, and the code settings, when the caller has just read them, to save queries.
      */
-    async lockState(userId, now, row) {
-      return verdict(row === undefined ? await find(userId) : row, now);
+    async lockState(userId, now, row, rules) {
+      return verdict(row === undefined ? await find(userId) : row, now, rules);
     },
 
     /**

@@ -8,7 +8,7 @@
 // keyed hash, never stored.
 const { LIMITS } = require('two-factor-wasm');
 const { errors } = require('../errors');
-const { METHODS } = require('../names');
+const { METHODS, userSubject } = require('../names');
 
 // The windows are the core's: an hour for sends, a day for new numbers.
 const { SENDS_WINDOW_SECONDS: HOUR, NEW_NUMBERS_WINDOW_SECONDS: DAY } = LIMITS;
@@ -31,7 +31,8 @@ module.exports = (d) => {
      */
     async take({ userId, method, destination, now, rules }) {
       const { limits } = d;
-      const perAccount = await limits.take(`sent:${method}`, String(userId), { cap: rules.caps[`${method}PerHour`], windowSeconds: HOUR, now });
+      const account = userSubject(d.host.realm, userId);
+      const perAccount = await limits.take(`sent:${method}`, account, { cap: rules.caps[`${method}PerHour`], windowSeconds: HOUR, now });
       if (!perAccount.allowed) return capped(userId, method, 'account', perAccount.retryAt);
       if (method !== METHODS.sms) return perAccount;
       const perNumber = await limits.take('sent:number', d.keys.subjectHash(destination), { cap: rules.caps.perNumberPerHour, windowSeconds: HOUR, now });
@@ -40,7 +41,7 @@ module.exports = (d) => {
 
     /** Takes a place for one more new number the user tries through phone setup. */
     async takeNewNumber({ userId, now, rules }) {
-      const verdict = await d.limits.take('new-number', String(userId), { cap: rules.caps.newNumbersPerDay, windowSeconds: DAY, now });
+      const verdict = await d.limits.take('new-number', userSubject(d.host.realm, userId), { cap: rules.caps.newNumbersPerDay, windowSeconds: DAY, now });
       return verdict.allowed ? verdict : capped(userId, METHODS.sms, 'numbers', verdict.retryAt);
     },
 

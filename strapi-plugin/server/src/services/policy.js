@@ -25,8 +25,9 @@ module.exports = ({ strapi }) => {
       return (await this.roles()).map(({ type, name }) => ({ type, name, policy: effective(saved, type) }));
     },
 
-    async forRole(type) {
-      return effective(await stored(), type);
+    /** The policy of role `type`, from `saved` (a settings snapshot's `roles`) or the store. */
+    async forRole(type, saved) {
+      return effective(saved ?? (await stored()), type);
     },
   };
 };

@@ -20,10 +20,10 @@ module.exports = (d) => {
 
     /**
      * Throws the 429 while consecutive failures keep the user's account locked. Pass the
-     * account row when the caller has just read it, to save a query.
+     * account row and the code settings when the caller has just read them, to save queries.
      */
-    async assertUnlocked(userId, now, row) {
-      const lock = await d.accounts.lockState(userId, now, row);
+    async assertUnlocked(userId, now, row, rules) {
+      const lock = await d.accounts.lockState(userId, now, row, rules);
       if (lock.locked) throw lockedError(lock.until);
     },
 

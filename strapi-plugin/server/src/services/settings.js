@@ -15,6 +15,7 @@ const parts = require('../plugin');
 
 const GROUPS = Object.keys(codeSettings);
 const STORE = { type: 'plugin', name: 'two-factor' };
+const STORED_KEYS = ['roles', 'codes'];
 const CORE_STORE_UID = 'strapi::core-store';
 
 
@@ -51,9 +52,22 @@ module.exports = ({ strapi }) => {
       return (await store().get({ key })) ?? {};
     },
 
-    /** The code settings in force: `{ code, resend, lockout }`. */
-    async get() {
-      return inForce(await this.stored('codes'));
+    /**
+     * Both keys in one read, `{ roles, codes }`, for a sign-in that needs the role's
+     * policy and the code settings. The rows are the plugin store's own (key
+     * `plugin_two-factor_<key>`, a JSON object), read as `stored` reads them.
+     */
+    async snapshot() {
+      const keys = Object.fromEntries(STORED_KEYS.map((key) => [`${STORE.type}_${STORE.name}_${key}`, key]));
+      const rows = await strapi.db.query(CORE_STORE_UID).findMany({ where: { key: { $in: Object.keys(keys) }, environment: null, tag: null } });
+      const saved = Object.fromEntries(STORED_KEYS.map((key) => [key, {}]));
+      for (const row of rows) saved[keys[row.key]] = JSON.parse(row.value) ?? {};
+      return saved;
+    },
+
+    /** The code settings in force: `{ code, resend, lockout, caps }`, from `saved` (a snapshot's `codes`) or the store. */
+    async get(saved) {
+      return inForce(saved ?? (await this.stored('codes')));
     },
 
     /**

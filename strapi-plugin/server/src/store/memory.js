@@ -3,7 +3,8 @@
 // The store's interface (see store/sql.js) over plain arrays in this process, for the
 // flow tests: the same operations, the same answers, and a ruled write decided the way
 // the database decides it (its guard on the stored row, then its changes), so a test of
-// a flow exercises the real conditions without a database.
+// a flow exercises the real conditions without a database. Like the SQL store it is
+// made for one realm (`forRealm`); the realms of one memory store share its tables.
 
 /** Whether `row` meets a core write's guard: every clause holds when one of its tests passes. */
 const admits = (write, row) =>
@@ -17,6 +18,9 @@ const admits = (write, row) =>
     }),
   );
 
+/** Whether `row` still holds every field of `match` (a pending secret). */
+const holds = (row, match) => Object.entries(match).every(([field, value]) => row[field] === value);
+
 /** The row after a core write's changes, with `data` set alongside. */
 const changed = (write, row, data = {}) => {
   const next = { ...row, ...data };
@@ -27,7 +31,7 @@ const changed = (write, row, data = {}) => {
 };
 
 module.exports = () => {
-  const tables = { challenges: [], accounts: [], recovery: [], devices: [], limits: [] };
+  const tables = { challenges: [], accounts: [], factors: [], recovery: [], devices: [], limits: [] };
   let nextId = 1;
   const copy = (row) => (row ? { ...row } : null);
   const insert = (kind, row) => {
@@ -52,94 +56,118 @@ module.exports = () => {
     const oldest = rows[keep - 1].id;
     tables[kind] = tables[kind].filter((row) => !match(row) || row.id >= oldest);
   };
-  const inSet = (userId, generation) => (row) => row.userId === userId && (row.generation === generation || (generation === 0 && row.generation === null));
 
-  return {
-    tables,
-    challenges: {
-      insert: async (row) => insert('challenges', row),
-      keepNewestOpen: async (userId, purpose, keep) =>
-        keepNewest('challenges', (row) => row.userId === userId && row.purpose === purpose && row.consumedAt === null, keep),
-      byTokenHashes: async (hashes) => copy(tables.challenges.find((row) => hashes.includes(row.tokenHash))),
-      latest: async (userId, purpose) => copy(newest(tables.challenges.filter((row) => row.userId === userId && row.purpose === purpose))),
-      async lastConsumedAt(userId, purpose) {
-        const times = tables.challenges.filter((row) => row.userId === userId && row.purpose === purpose && row.consumedAt !== null).map((row) => row.consumedAt);
-        return times.length ? Math.max(...times) : null;
-      },
-      apply: async (row, write, data) => apply('challenges', (r) => r.id === row.id, write, data),
-      endAll: async (userId, write) => apply('challenges', (r) => r.userId === userId && (r.consumedAt === null || r.purpose === 'enrol'), write),
-      async purge(now, before) {
-        tables.challenges = tables.challenges
-          .filter((row) => row.expiresAt >= before)
-          .map((row) => (row.destination !== null && (row.expiresAt <= now || row.consumedAt !== null) ? { ...row, destination: null } : row));
-      },
-    },
+  /** The store of one realm's rows. */
+  const forRealm = (realm) => {
+    /** Whether `row` is the user's, in this realm. */
+    const of = (userId) => (row) => row.realm === realm && row.userId === userId;
+    const inSet = (userId, generation) => (row) => of(userId)(row) && (row.generation === generation || (generation === 0 && row.generation === null));
 
-    accounts: {
-      find: async (userId) => copy(tables.accounts.find((row) => row.userId === userId)),
-      async ensure(userId) {
-        if (!tables.accounts.some((row) => row.userId === userId)) insert('accounts', { userId, failures: 0, lastFailureAt: null, recoveryGeneration: 0 });
+    return {
+      tables,
+      forRealm,
+      challenges: {
+        insert: async (row) => insert('challenges', { ...row, realm }),
+        keepNewestOpen: async (userId, purpose, keep) =>
+          keepNewest('challenges', (row) => of(userId)(row) && row.purpose === purpose && row.consumedAt === null, keep),
+        byTokenHashes: async (hashes) => copy(tables.challenges.find((row) => row.realm === realm && hashes.includes(row.tokenHash))),
+        latest: async (userId, purpose) => copy(newest(tables.challenges.filter((row) => of(userId)(row) && row.purpose === purpose))),
+        async lastConsumedAt(userId, purpose) {
+          const times = tables.challenges.filter((row) => of(userId)(row) && row.purpose === purpose && row.consumedAt !== null).map((row) => row.consumedAt);
+          return times.length ? Math.max(...times) : null;
+        },
+        apply: async (row, write, data) => apply('challenges', (r) => r.id === row.id, write, data),
+        endAll: async (userId, write) => apply('challenges', (r) => of(userId)(r) && (r.consumedAt === null || r.purpose === 'enrol'), write),
+        async purge(now, before) {
+          tables.challenges = tables.challenges
+            .filter((row) => row.expiresAt >= before)
+            .map((row) => (row.destination !== null && row.expiresAt <= now ? { ...row, destination: null } : row));
+        },
       },
-      async update(userId, data) {
-        tables.accounts = tables.accounts.map((row) => (row.userId === userId ? { ...row, ...data } : row));
-      },
-      apply: async (userId, write, data, match = {}) =>
-        apply('accounts', (row) => row.userId === userId && Object.entries(match).every(([field, value]) => row[field] === value), write, data),
-      async claimGeneration(userId, from) {
-        const row = tables.accounts.find((r) => r.userId === userId);
-        if (!row || (row.recoveryGeneration ?? 0) !== from) return false;
-        row.recoveryGeneration = from + 1;
-        return true;
-      },
-    },
 
-    recovery: {
-      unused: async (userId, generation) => tables.recovery.filter((row) => inSet(userId, generation)(row) && row.usedAt === null).map(copy),
-      countUnused: async (userId, generation) => tables.recovery.filter((row) => inSet(userId, generation)(row) && row.usedAt === null).length,
-      async insertMany(rows) {
-        for (const row of rows) insert('recovery', { usedAt: null, ...row });
+      accounts: {
+        find: async (userId) => copy(tables.accounts.find(of(userId))),
+        async ensure(userId) {
+          if (!tables.accounts.some(of(userId))) insert('accounts', { realm, userId, failures: 0, lastFailureAt: null, recoveryGeneration: 0 });
+        },
+        async update(userId, data) {
+          tables.accounts = tables.accounts.map((row) => (of(userId)(row) ? { ...row, ...data } : row));
+        },
+        apply: async (userId, write, data, match = {}) => apply('accounts', (row) => of(userId)(row) && holds(row, match), write, data),
+        async claimGeneration(userId, from) {
+          const row = tables.accounts.find(of(userId));
+          if (!row || (row.recoveryGeneration ?? 0) !== from) return false;
+          row.recoveryGeneration = from + 1;
+          return true;
+        },
       },
-      async deleteBefore(userId, generation) {
-        tables.recovery = tables.recovery.filter((row) => row.userId !== userId || (row.generation !== null && row.generation >= generation));
-      },
-      apply: async (row, write) => apply('recovery', (r) => r.id === row.id, write),
-      async deleteAll(userId) {
-        tables.recovery = tables.recovery.filter((row) => row.userId !== userId);
-      },
-    },
 
-    devices: {
-      insert: async (row) => insert('devices', row),
-      keepNewest: async (userId, keep) => keepNewest('devices', (row) => row.userId === userId, keep),
-      byTokenHashes: async (hashes) => copy(tables.devices.find((row) => hashes.includes(row.tokenHash))),
-      apply: async (row, write, data) => apply('devices', (r) => r.id === row.id && r.tokenHash === row.tokenHash, write, data),
-      list: async (userId) => tables.devices.filter((row) => row.userId === userId).map(copy),
-      async delete(userId, id) {
-        const before = tables.devices.length;
-        tables.devices = tables.devices.filter((row) => row.id !== id || row.userId !== userId);
-        return tables.devices.length < before;
+      factors: {
+        list: async (userId) => tables.factors.filter(of(userId)).map(copy),
+        get: async (userId, slot) => copy(tables.factors.find((row) => of(userId)(row) && row.slot === slot)),
+        async put(userId, slot, data) {
+          const row = tables.factors.find((r) => of(userId)(r) && r.slot === slot);
+          if (row) Object.assign(row, data);
+          else insert('factors', { realm, userId, slot, secret: null, pending: null, masked: null, enabledAt: null, totpLastStep: null, ...data });
+        },
+        apply: async (userId, slot, write, data, match = {}) =>
+          apply('factors', (row) => of(userId)(row) && row.slot === slot && holds(row, match), write, data),
+        async clear(userId) {
+          tables.factors = tables.factors.filter((row) => !of(userId)(row));
+        },
       },
-      async deleteAll(userId) {
-        tables.devices = tables.devices.filter((row) => row.userId !== userId);
-      },
-    },
 
-    limits: {
-      find: async (scope, subject) => copy(tables.limits.find((row) => row.scope === scope && row.subject === subject)),
-      async ensure(scope, subject) {
-        if (!tables.limits.some((row) => row.scope === scope && row.subject === subject)) insert('limits', { scope, subject, times: '', version: 0, expiresAt: 0 });
+      recovery: {
+        unused: async (userId, generation) => tables.recovery.filter((row) => inSet(userId, generation)(row) && row.usedAt === null).map(copy),
+        countUnused: async (userId, generation) => tables.recovery.filter((row) => inSet(userId, generation)(row) && row.usedAt === null).length,
+        async insertMany(rows) {
+          for (const row of rows) insert('recovery', { usedAt: null, ...row, realm });
+        },
+        async deleteBefore(userId, generation) {
+          tables.recovery = tables.recovery.filter((row) => !of(userId)(row) || (row.generation !== null && row.generation >= generation));
+        },
+        apply: async (row, write) => apply('recovery', (r) => r.id === row.id, write),
+        async deleteAll(userId) {
+          tables.recovery = tables.recovery.filter((row) => !of(userId)(row));
+        },
       },
-      async compareAndSet(row, data) {
-        const stored = tables.limits.find((r) => r.id === row.id);
-        if (!stored || stored.version !== row.version) return false;
-        Object.assign(stored, data, { version: row.version + 1 });
-        return true;
+
+      devices: {
+        insert: async (row) => insert('devices', { ...row, realm }),
+        keepNewest: async (userId, keep) => keepNewest('devices', of(userId), keep),
+        byTokenHashes: async (hashes) => copy(tables.devices.find((row) => row.realm === realm && hashes.includes(row.tokenHash))),
+        apply: async (row, write, data) => apply('devices', (r) => r.id === row.id && r.tokenHash === row.tokenHash, write, data),
+        list: async (userId) => tables.devices.filter(of(userId)).map(copy),
+        async delete(userId, id) {
+          const before = tables.devices.length;
+          tables.devices = tables.devices.filter((row) => row.id !== id || !of(userId)(row));
+          return tables.devices.length < before;
+        },
+        async deleteAll(userId) {
+          tables.devices = tables.devices.filter((row) => !of(userId)(row));
+        },
       },
-      async purge(now) {
-        tables.limits = tables.limits.filter((row) => row.expiresAt >= now);
+
+      limits: {
+        find: async (scope, subject) => copy(tables.limits.find((row) => row.scope === scope && row.subject === subject)),
+        async ensure(scope, subject) {
+          if (!tables.limits.some((row) => row.scope === scope && row.subject === subject))
+            insert('limits', { scope, subject, times: '', version: 0, expiresAt: 0 });
+        },
+        async compareAndSet(row, data) {
+          const stored = tables.limits.find((r) => r.id === row.id);
+          if (!stored || stored.version !== row.version) return false;
+          Object.assign(stored, data, { version: row.version + 1 });
+          return true;
+        },
+        async purge(now) {
+          tables.limits = tables.limits.filter((row) => row.expiresAt >= now);
+        },
       },
-    },
+    };
   };
+
+  return { tables, forRealm };
 };
 
 module.exports.admits = admits;

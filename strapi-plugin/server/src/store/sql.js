@@ -6,6 +6,10 @@
 // says whether it stood. `store/memory.js` is the same interface over plain arrays, for
 // the flow tests. Field names are the content types' attribute names; times are unix
 // milliseconds (bigint columns, read back as numbers).
+//
+// Every row belongs to a realm (the kind of user: users-permissions, Strapi admins) and
+// a user id in it. A store is made for one realm, `store(strapi).forRealm(realm)`, and
+// every operation reads and writes that realm's rows only; its callers name users by id.
 const table = require('./table');
 const conditional = require('./conditional');
 
@@ -14,6 +18,7 @@ const { num, retried } = table;
 const UIDS = {
   challenges: 'plugin::two-factor.challenge',
   accounts: 'plugin::two-factor.account',
+  factors: 'plugin::two-factor.factor',
   recovery: 'plugin::two-factor.recovery-code',
   devices: 'plugin::two-factor.device',
   limits: 'plugin::two-factor.limit',
@@ -23,6 +28,7 @@ const UIDS = {
 const NUMBERS = {
   challenges: ['expiresAt', 'lastSentAt', 'consumedAt', 'verifiedAt'],
   accounts: ['lastFailureAt', 'totpEnabledAt', 'totpLastStep', 'phoneVerifiedAt', 'recoveryGeneration'],
+  factors: ['enabledAt', 'totpLastStep'],
   recovery: ['usedAt', 'generation'],
   devices: ['expiresAt', 'lastUsedAt'],
   limits: ['expiresAt', 'version'],
@@ -36,7 +42,8 @@ const numbers = (kind) => (row) => {
   return out;
 };
 
-module.exports = (strapi) => {
+/** The store of one realm's rows. */
+const forRealm = (strapi, realm) => {
   const q = (kind) => strapi.db.query(UIDS[kind]);
   const raw = (kind) => table(strapi, UIDS[kind]);
   const apply = (kind, identity, write, data) => retried(() => conditional.apply(strapi, UIDS[kind], identity, write, data));
@@ -44,23 +51,31 @@ module.exports = (strapi) => {
   const asAccount = numbers('accounts');
   const asRecovery = numbers('recovery');
   const asDevice = numbers('devices');
+  const asFactor = numbers('factors');
+
+  /** Codes of the current set: rows of `generation`, and unnumbered ones while it is 0. */
+  const currentSet = (userId, generation) => ({ realm, userId, $or: [{ generation }, ...(generation === 0 ? [{ generation: null }] : [])] });
 
   /** Keeps the newest `keep` rows `where` names and deletes the older ones (never a newer one). */
   const keepNewest = async (kind, where, keep) => {
-    const kept = await q(kind).findMany({ where, orderBy: { id: 'desc' }, limit: keep, select: ['id'] });
+    const kept = await q(kind).findMany({ where: { realm, ...where }, orderBy: { id: 'desc' }, limit: keep, select: ['id'] });
     if (kept.length < keep) return;
-    await q(kind).deleteMany({ where: { ...where, id: { $lt: kept.at(-1).id } } });
+    await q(kind).deleteMany({ where: { realm, ...where, id: { $lt: kept.at(-1).id } } });
   };
 
   return {
     challenges: {
       /** One statement, no read back: a row displaced at once by a burst is a dead challenge, not a 500. */
-      insert: (row) => raw('challenges').insert(row),
+      insert: (row) => raw('challenges').insert({ ...row, realm }),
       keepNewestOpen: (userId, purpose, keep) => keepNewest('challenges', { userId, purpose, consumedAt: null }, keep),
-      byTokenHashes: async (hashes) => asChallenge(await q('challenges').findOne({ where: { tokenHash: { $in: hashes } } })),
-      latest: async (userId, purpose) => asChallenge(await q('challenges').findOne({ where: { userId, purpose }, orderBy: { id: 'desc' } })),
+      byTokenHashes: async (hashes) => asChallenge(await q('challenges').findOne({ where: { realm, tokenHash: { $in: hashes } } })),
+      latest: async (userId, purpose) => asChallenge(await q('challenges').findOne({ where: { realm, userId, purpose }, orderBy: { id: 'desc' } })),
       async lastConsumedAt(userId, purpose) {
-        const row = await q('challenges').findOne({ where: { userId, purpose, consumedAt: { $notNull: true } }, orderBy: { consumedAt: 'desc' }, select: ['consumedAt'] });
+        const row = await q('challenges').findOne({
+          where: { realm, userId, purpose, consumedAt: { $notNull: true } },
+          orderBy: { consumedAt: 'desc' },
+          select: ['consumedAt'],
+        });
         return row ? num(row.consumedAt) : null;
       },
       apply: (row, write, data) => apply('challenges', { id: row.id }, write, data),
@@ -71,36 +86,41 @@ module.exports = (strapi) => {
        */
       endAll: (userId, write) =>
         q('challenges').updateMany({
-          where: { userId, $or: [{ consumedAt: null }, { purpose: 'enrol' }] },
+          where: { realm, userId, $or: [{ consumedAt: null }, { purpose: 'enrol' }] },
           data: Object.fromEntries(write.changes.map(({ field, value }) => [field, value])),
         }),
-      /** Deletes challenges expired before `before`, and forgets where ended ones were sent. */
+      /** Deletes challenges expired before `before`, and forgets where ended ones were sent (housekeeping of every realm). */
       async purge(now, before) {
         const { query, col } = raw('challenges');
         await query().where(col.expiresAt, '<', before).delete();
-        await query()
-          .whereNotNull(col.destination)
-          .where((w) => w.where(col.expiresAt, '<=', now).orWhereNotNull(col.consumedAt))
-          .update({ [col.destination]: null });
+        // A consumed challenge forgot its destination in the consuming write; an expired
+        // one forgets it here, found through the expiry index (no scan of the table).
+        await query().where(col.expiresAt, '<=', now).whereNotNull(col.destination).update({ [col.destination]: null });
       },
     },
 
     accounts: {
-      find: async (userId) => asAccount(await q('accounts').findOne({ where: { userId } })),
+      find: async (userId) => asAccount(await q('accounts').findOne({ where: { realm, userId } })),
       /** Creates the user's row if it does not exist; safe when processes race to do it. */
       async ensure(userId) {
         const { query, col } = raw('accounts');
-        await retried(() => query().insert({ [col.userId]: userId, [col.failures]: 0 }).onConflict(col.userId).ignore());
+        await retried(() =>
+          query()
+            .insert({ [col.realm]: realm, [col.userId]: userId, [col.failures]: 0 })
+            .onConflict([col.realm, col.userId])
+            .ignore(),
+        );
       },
       /** Sets fields of an existing row. */
-      update: (userId, data) => retried(() => q('accounts').update({ where: { userId }, data })),
+      update: (userId, data) => retried(() => q('accounts').update({ where: { realm, userId }, data })),
       /** A ruled write; `match` adds fields the row must still hold (a pending secret). */
-      apply: (userId, write, data, match = {}) => apply('accounts', { userId, ...match }, write, data),
+      apply: (userId, write, data, match = {}) => apply('accounts', { realm, userId, ...match }, write, data),
       /** Moves the recovery set number on from `from`; true for the one caller whose write took. */
       async claimGeneration(userId, from) {
         const { query, col } = raw('accounts');
         const updated = await retried(() =>
           query()
+            .where(col.realm, realm)
             .where(col.userId, userId)
             .where((w) => (from === 0 ? w.where(col.recoveryGeneration, 0).orWhereNull(col.recoveryGeneration) : w.where(col.recoveryGeneration, from)))
             .update({ [col.recoveryGeneration]: from + 1 }),
@@ -109,32 +129,55 @@ module.exports = (strapi) => {
       },
     },
 
+    factors: {
+      /** Every factor row of the user (a slot each), in no particular order. */
+      list: async (userId) => (await q('factors').findMany({ where: { realm, userId } })).map(asFactor),
+      get: async (userId, slot) => asFactor(await q('factors').findOne({ where: { realm, userId, slot } })),
+      /** Sets fields of the user's row of `slot`, creating it if needed: one statement, safe in a race. */
+      async put(userId, slot, data) {
+        const { query, col } = raw('factors');
+        const values = Object.fromEntries(Object.entries(data).map(([field, value]) => [col[field], value]));
+        await retried(() =>
+          query()
+            .insert({ [col.realm]: realm, [col.userId]: userId, [col.slot]: slot, ...values })
+            .onConflict([col.realm, col.userId, col.slot])
+            .merge(Object.keys(values)),
+        );
+      },
+      /** A ruled write on the user's row of `slot`; `match` adds fields the row must still hold (a pending secret). */
+      apply: (userId, slot, write, data, match = {}) => apply('factors', { realm, userId, slot, ...match }, write, data),
+      /** Forgets every factor of the user. */
+      clear: (userId) => q('factors').deleteMany({ where: { realm, userId } }),
+    },
+
     recovery: {
       /** The unused codes of set `generation` (and unnumbered ones while it is 0). */
       unused: async (userId, generation) => (await q('recovery').findMany({ where: { ...currentSet(userId, generation), usedAt: null } })).map(asRecovery),
       countUnused: (userId, generation) => q('recovery').count({ where: { ...currentSet(userId, generation), usedAt: null } }),
-      insertMany: (rows) => retried(() => q('recovery').createMany({ data: rows })),
+      insertMany: (rows) => retried(() => q('recovery').createMany({ data: rows.map((row) => ({ ...row, realm })) })),
       /** Deletes the sets before `generation`: a later set's codes are never touched. */
       deleteBefore: (userId, generation) =>
-        retried(() => q('recovery').deleteMany({ where: { userId, $or: [{ generation: { $lt: generation } }, { generation: null }] } })),
+        retried(() => q('recovery').deleteMany({ where: { realm, userId, $or: [{ generation: { $lt: generation } }, { generation: null }] } })),
       apply: (row, write) => apply('recovery', { id: row.id }, write),
-      deleteAll: (userId) => q('recovery').deleteMany({ where: { userId } }),
+      deleteAll: (userId) => q('recovery').deleteMany({ where: { realm, userId } }),
     },
 
     devices: {
-      insert: (row) => raw('devices').insert(row),
+      insert: (row) => raw('devices').insert({ ...row, realm }),
       keepNewest: (userId, keep) => keepNewest('devices', { userId }, keep),
-      byTokenHashes: async (hashes) => asDevice(await q('devices').findOne({ where: { tokenHash: { $in: hashes } } })),
+      byTokenHashes: async (hashes) => asDevice(await q('devices').findOne({ where: { realm, tokenHash: { $in: hashes } } })),
       /** A ruled write, holding only while the token is still the one it was read with. */
       apply: (row, write, data) => apply('devices', { id: row.id, tokenHash: row.tokenHash }, write, data),
-      list: async (userId) => (await q('devices').findMany({ where: { userId }, orderBy: { id: 'asc' } })).map(asDevice),
+      list: async (userId) => (await q('devices').findMany({ where: { realm, userId }, orderBy: { id: 'asc' } })).map(asDevice),
       async delete(userId, id) {
         const { query, col } = raw('devices');
-        return (await query().where(col.id, id).where(col.userId, userId).delete()) === 1;
+        return (await query().where(col.id, id).where(col.realm, realm).where(col.userId, userId).delete()) === 1;
       },
-      deleteAll: (userId) => q('devices').deleteMany({ where: { userId } }),
+      deleteAll: (userId) => q('devices').deleteMany({ where: { realm, userId } }),
     },
 
+    // Limits are keyed by their subject, which names the realm for a per-user scope
+    // (names.js userSubject): no realm column.
     limits: {
       async find(scope, subject) {
         const { query, col } = raw('limits');
@@ -163,9 +206,5 @@ module.exports = (strapi) => {
   };
 };
 
-/** Codes of the current set: rows of `generation`, and unnumbered ones while it is 0. */
-function currentSet(userId, generation) {
-  return { userId, $or: [{ generation }, ...(generation === 0 ? [{ generation: null }] : [])] };
-}
-
+module.exports = (strapi) => ({ forRealm: (realm) => forRealm(strapi, realm) });
 module.exports.UIDS = UIDS;

@@ -13,7 +13,12 @@ module.exports = (strapi, uid) => {
       .filter(([, attribute]) => attribute.columnName)
       .map(([name, attribute]) => [name, attribute.columnName]),
   );
-  const query = () => strapi.db.getConnection(meta.tableName);
+  /** A query on the table, in the transaction `trx` when one is given. */
+  const query = (trx) => {
+    if (!trx) return strapi.db.getConnection(meta.tableName);
+    const schema = strapi.db.getSchemaName();
+    return schema ? trx(meta.tableName).withSchema(schema) : trx(meta.tableName);
+  };
   /**
    * Inserts one row given by attribute names and returns its id, in one statement (no
    * read back). MySQL answers the id without RETURNING, which it does not know.
