@@ -356,6 +356,9 @@ export function challengeUnsent(challenge: ChallengeState): Write;
 /** Ends any challenge for good. */
 export function challengeClose(): Write;
 
+/** For all of a user's challenges when their credentials change: the condition picks those that could still lead to a session (open ones, verified enrolments). */
+export function challengeEndAll(): Write;
+
 /** When the client may ask for another code: the end of the cooldown, or now. */
 export function resendAvailableAt(challenge: ChallengeState, opts?: { now?: number; cooldownSeconds?: number }): number;
 

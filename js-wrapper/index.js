@@ -33,7 +33,8 @@ function coreError(thrown) {
   return thrown;
 }
 
-const ALGORITHMS = Object.freeze({ SHA1: 1, SHA256: 2, SHA512: 3 });
+/** Each algorithm's name and the index the core knows it by, read from the core. */
+const ALGORITHMS = Object.freeze(Object.fromEntries(wasm.algorithmNames().split(',').map((name, index) => [name, index])));
 const MAX_SEALED_CHARS = L.MAX_SEAL_BYTES * 2;
 const MAX_SAFE_TIME = Number.MAX_SAFE_INTEGER;
 
@@ -363,6 +364,7 @@ module.exports.challengeSettle = rulings.challengeSettle;
 module.exports.challengeRelease = rulings.challengeRelease;
 module.exports.challengeUnsent = rulings.challengeUnsent;
 module.exports.challengeClose = rulings.challengeClose;
+module.exports.challengeEndAll = rulings.challengeEndAll;
 module.exports.resendAvailableAt = rulings.resendAvailableAt;
 module.exports.attemptsRemaining = rulings.attemptsRemaining;
 module.exports.codeMinutesLeft = rulings.codeMinutesLeft;

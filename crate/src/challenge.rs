@@ -260,6 +260,20 @@ impl Challenge {
         (verdict, write)
     }
 
+    /// When the user's credentials change (a password, a block, a role): ends every
+    /// challenge of theirs that could still lead to a session, the open ones and the
+    /// verified enrolments (which authorise enrolment until they expire). The write is
+    /// for all of the user's challenge rows; its condition picks those.
+    #[must_use]
+    pub fn end_all() -> Write {
+        Write::new()
+            .when_any(&[
+                (Field::ConsumedAt, Test::IsNull),
+                (Field::VerifiedAt, Test::NotNull),
+            ])
+            .change(Field::ExpiresAt, Change::Set(0))
+    }
+
     /// Ends the challenge for good (an enrolment that completed, an expiry made final).
     #[must_use]
     pub fn close() -> Write {
@@ -375,6 +389,16 @@ mod tests {
             (ChallengeVerdict::Expired, Some(Challenge::close()))
         );
         assert_eq!(c.settle(NOW), (ChallengeVerdict::Active, None));
+        let end_all = Challenge::end_all();
+        assert!(end_all.admits(fields(&c)));
+        assert!(
+            !end_all.admits(fields(&consumed)),
+            "a used sign-in challenge leads nowhere"
+        );
+        assert!(end_all.admits(fields(&Challenge {
+            verified_at: Some(NOW),
+            ..consumed
+        })));
         let verified = Challenge {
             verified_at: Some(NOW),
             consumed_at: Some(NOW),

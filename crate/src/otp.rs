@@ -42,6 +42,9 @@ pub enum Algorithm {
 }
 
 impl Algorithm {
+    /// Every algorithm, in a stable order (the wasm binding passes one as its index).
+    pub const ALL: &'static [Algorithm] = &[Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
+
     /// The name used in `otpauth://` URIs: `SHA1`, `SHA256` or `SHA512`.
     #[must_use]
     pub const fn name(self) -> &'static str {

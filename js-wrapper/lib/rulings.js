@@ -124,6 +124,11 @@ module.exports = ({ wasm, core, L, unixMillis }) => {
       return decode(core.challengeWrite('unsent', challengeState(challenge)));
     },
 
+    /** For all of a user's challenges when their credentials change: the condition picks those that could still lead to a session. */
+    challengeEndAll() {
+      return decode(core.challengeEndAll());
+    },
+
     /** Ends a challenge for good (any challenge: the write needs no ruling). */
     challengeClose() {
       return decode(core.challengeClose());

@@ -93,6 +93,7 @@ const CALLS = {
   challengeRelease: { args: [CHALLENGE], names: ['challenge'], accepts: [[]] },
   challengeUnsent: { args: [CHALLENGE], names: ['challenge'], accepts: [[]] },
   challengeClose: { args: [], names: [] },
+  challengeEndAll: { args: [], names: [] },
   codeMinutesLeft: { args: [{ now: 1000, expiresAt: 301_000 }], names: ['opts'] },
   attemptsRemaining: { args: [CHALLENGE], names: ['challenge'], accepts: [[]] },
   resendAvailableAt: { args: [CHALLENGE, { now: 2000, cooldownSeconds: 30 }], names: ['challenge', 'opts'], accepts: [[], ['undefined', 'object']] },

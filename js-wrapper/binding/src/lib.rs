@@ -67,13 +67,25 @@ fn number(value: u64) -> f64 {
     value as f64
 }
 
+/// An algorithm crosses as its index in [`core::Algorithm::ALL`], whose names the wrapper
+/// reads once (`algorithmNames`): a number on the hot path, a name in the API, and the
+/// pairing written only here.
 fn algorithm(id: u8) -> Result<core::Algorithm, Error> {
-    match id {
-        1 => Ok(core::Algorithm::Sha1),
-        2 => Ok(core::Algorithm::Sha256),
-        3 => Ok(core::Algorithm::Sha512),
-        _ => Err(Error::Algorithm),
-    }
+    core::Algorithm::ALL
+        .get(usize::from(id))
+        .copied()
+        .ok_or(Error::Algorithm)
+}
+
+/// The algorithms' names, comma-separated, in the order of their indexes.
+#[wasm_bindgen(js_name = algorithmNames)]
+#[must_use]
+pub fn algorithm_names() -> String {
+    core::Algorithm::ALL
+        .iter()
+        .map(|a| a.name())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Distinct hashing keys a server uses at once: the code key and the token key, each

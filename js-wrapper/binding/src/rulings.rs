@@ -201,6 +201,14 @@ pub fn challenge_write(kind: &str, state: &[f64]) -> Out<Vec<f64>> {
     .map_err(err)
 }
 
+/// The write that ends, of all of a user's challenges, those that could still lead to a
+/// session (their credentials changed).
+#[wasm_bindgen(js_name = challengeEndAll)]
+#[must_use]
+pub fn challenge_end_all() -> Vec<f64> {
+    encoded(&[], Some(&Challenge::end_all()))
+}
+
 /// The write that ends any challenge for good.
 #[wasm_bindgen(js_name = challengeClose)]
 #[must_use]

@@ -132,7 +132,7 @@ module.exports = (d) => {
      * ones, and verified enrolments (which authorise enrolment until they expire).
      */
     async closeAll(userId) {
-      await store().endAll(userId, tf.challengeClose());
+      await store().endAll(userId, tf.challengeEndAll());
     },
 
     /**

@@ -44,4 +44,29 @@ const apply = async (strapi, uid, identity, write, data = {}) => {
   return statement.update(values);
 };
 
-module.exports = { apply };
+// The same tests in the query engine's filter syntax, for a write that must go through
+// it (one made in a lifecycle joins the transaction of the change that caused it).
+const FILTERS = {
+  null: () => ({ $null: true }),
+  notNull: () => ({ $notNull: true }),
+  '=': (value) => ({ $eq: value }),
+  '<': (value) => ({ $lt: value }),
+  '>': (value) => ({ $gt: value }),
+  '<=': (value) => ({ $lte: value }),
+};
+
+/**
+ * `write` as the query engine's `{ where, data }` (attribute names): the guard's clauses
+ * as `$and` of `$or`s, and its changes as plain values (an `add` has no such form).
+ */
+const asQuery = (write) => ({
+  where: { $and: write.guard.map((clause) => ({ $or: clause.map(({ field, test, value }) => ({ [field]: FILTERS[test](value) })) })) },
+  data: Object.fromEntries(
+    write.changes.map(({ field, change, value }) => {
+      if (change === 'add') throw new Error('strapi-plugin-two-factor: the query engine cannot add in place');
+      return [field, change === 'set' ? value : null];
+    }),
+  ),
+});
+
+module.exports = { apply, asQuery };

@@ -77,7 +77,7 @@ module.exports = () => {
           return times.length ? Math.max(...times) : null;
         },
         apply: async (row, write, data) => apply('challenges', (r) => r.id === row.id, write, data),
-        endAll: async (userId, write) => apply('challenges', (r) => of(userId)(r) && (r.consumedAt === null || r.purpose === 'enrol'), write),
+        endAll: async (userId, write) => apply('challenges', of(userId), write),
         async purge(now, before) {
           tables.challenges = tables.challenges
             .filter((row) => row.expiresAt >= before)

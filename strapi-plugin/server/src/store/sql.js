@@ -80,15 +80,14 @@ const forRealm = (strapi, realm) => {
       },
       apply: (row, write, data) => apply('challenges', { id: row.id }, write, data),
       /**
-       * Ends every challenge of the user that could still lead to a session: the open ones
-       * and verified enrolments. Through the query engine, not raw SQL: called from a
-       * lifecycle, it joins the transaction of the change that caused it.
+       * Applies `write` to every challenge of the user (its condition picks which).
+       * Through the query engine, not raw SQL: called from a lifecycle, it joins the
+       * transaction of the change that caused it.
        */
-      endAll: (userId, write) =>
-        q('challenges').updateMany({
-          where: { realm, userId, $or: [{ consumedAt: null }, { purpose: 'enrol' }] },
-          data: Object.fromEntries(write.changes.map(({ field, value }) => [field, value])),
-        }),
+      endAll(userId, write) {
+        const { where, data } = conditional.asQuery(write);
+        return q('challenges').updateMany({ where: { realm, userId, ...where }, data });
+      },
       /** Deletes challenges expired before `before`, and forgets where ended ones were sent (housekeeping of every realm). */
       async purge(now, before) {
         const { query, col } = raw('challenges');
