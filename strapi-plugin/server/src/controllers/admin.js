@@ -4,6 +4,7 @@
 // policies, code settings, delivery status and a test message), and one user's
 // two-factor state, with unlock, factor reset and device revocation. Every change is a
 // `two-factor.admin.*` event naming the admin.
+const iso = require('../iso');
 const { errors, deliveryFailed } = require('../errors');
 const mask = require('../mask');
 const validate = require('../validate');
@@ -83,7 +84,7 @@ module.exports = ({ strapi }) => {
       const now = part.clock.now();
       const slot = await part.limits.take('admin-test', String(adminId), { cap: 1, windowSeconds: TEST_INTERVAL_SECONDS, now });
       if (!slot.allowed) {
-        throw new errors.RateLimitError('Wait a few seconds before sending another test message.', { retryAt: new Date(slot.retryAt).toISOString() });
+        throw new errors.RateLimitError('Wait a few seconds before sending another test message.', { retryAt: iso(slot.retryAt) });
       }
       try {
         await part.delivery.sendTest({ method, to, now });
@@ -111,8 +112,8 @@ module.exports = ({ strapi }) => {
           methods: { totp: factors.totp, sms: factors.phoneMasked },
           failures: factors.row?.failures ?? 0,
           locked: lock.locked,
-          lockedUntil: lock.locked ? new Date(lock.until).toISOString() : null,
-          lastVerifiedAt: lastVerified === null ? null : new Date(lastVerified).toISOString(),
+          lockedUntil: lock.locked ? iso(lock.until) : null,
+          lastVerifiedAt: lastVerified === null ? null : iso(lastVerified),
           recoveryCodesRemaining: await part.recovery.remaining(user.id),
           trustedDevices: (await part.devices.list(user.id, now)).length,
         },

@@ -7,7 +7,7 @@ const { deliveryFailed, errors } = require('../errors');
 const { METHODS, PURPOSES, userSubject } = require('../names');
 const mask = require('../mask');
 
-const iso = (ms) => new Date(ms).toISOString();
+const iso = require('../iso');
 
 /** What the client is told about a challenge; `resendAt` is when another code may be asked for. */
 const details = (token, row, methods, resendAt) => {

@@ -12,7 +12,7 @@
 const { twoFactorRequired, noMethod, challengeClosed, errors } = require('../errors');
 const { METHODS, PURPOSES } = require('../names');
 
-const iso = (ms) => new Date(ms).toISOString();
+const iso = require('../iso');
 
 /** @param {import('../plugin').Parts} d */
 module.exports = (d) => {

@@ -13,7 +13,7 @@ const { METHODS, userSubject } = require('../names');
 // The windows are the core's: an hour for sends, a day for new numbers.
 const { SENDS_WINDOW_SECONDS: HOUR, NEW_NUMBERS_WINDOW_SECONDS: DAY } = LIMITS;
 
-const iso = (ms) => new Date(ms).toISOString();
+const iso = require('../iso');
 
 /** @param {import('../plugin').Parts} d */
 module.exports = (d) => {

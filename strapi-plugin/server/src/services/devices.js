@@ -11,7 +11,7 @@ const { isToken } = require('../token-shape');
 
 const { MAX_TRUSTED_DEVICES } = tf.LIMITS;
 const COOKIE = 'strapi_2fa_device';
-const iso = (ms) => new Date(ms).toISOString();
+const iso = require('../iso');
 
 /** @param {import('../plugin').Parts} d */
 module.exports = (d) => {

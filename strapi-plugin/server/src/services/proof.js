@@ -8,12 +8,13 @@
 // the comparison, by one conditional write, so no burst can compare more.
 const { errors } = require('../errors');
 const { PURPOSES } = require('../names');
+const iso = require('../iso');
 
 /** @param {import('../plugin').Parts} d */
 module.exports = (d) => {
 
   const lockedError = (until) =>
-    new errors.RateLimitError('Too many failed two-factor attempts. Try again later.', { retryAt: new Date(until).toISOString() });
+    new errors.RateLimitError('Too many failed two-factor attempts. Try again later.', { retryAt: iso(until) });
 
   return {
     lockedError,
