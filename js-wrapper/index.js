@@ -36,7 +36,6 @@ function coreError(thrown) {
 /** Each algorithm's name and the index the core knows it by, read from the core. */
 const ALGORITHMS = Object.freeze(Object.fromEntries(wasm.algorithmNames().split(',').map((name, index) => [name, index])));
 const MAX_SEALED_CHARS = L.MAX_SEAL_BYTES * 2;
-const MAX_SAFE_TIME = Number.MAX_SAFE_INTEGER;
 
 
 // The byte checks return a copy of the caller's array: pass that to the core, never the
@@ -77,12 +76,8 @@ function totpOptions(opts) {
  */
 function totpTime(opts) {
   if (opts.time !== undefined && opts.now !== undefined) throw new TypeError('"opts" takes "time" or "now", not both');
-  if (opts.time !== undefined) return [check.integer(opts.time, 'time', 0, MAX_SAFE_TIME), false];
-  return [unixMillis(opts.now, 'now'), true];
-}
-
-function unixMillis(value, name) {
-  return value === undefined ? Date.now() : check.integer(value, name, 0, MAX_SAFE_TIME);
+  if (opts.time !== undefined) return [check.time(opts.time, 'time'), false];
+  return [check.now(opts.now), true];
 }
 
 /**
@@ -159,7 +154,7 @@ function verifyTotp(token, secret, opts = {}) {
   const afterStep =
     opts.afterStep === undefined || opts.afterStep === null
       ? -1
-      : check.integer(opts.afterStep, 'afterStep', 0, MAX_SAFE_TIME);
+      : check.time(opts.afterStep, 'afterStep');
   const [time, inMs] = totpTime(opts);
   // The token crosses as its numeric value; its digit count was checked just above.
   const step = fromStatus(wasm.verifyTotp(Number(token), key, algorithm, digits, period, time, inMs, window, afterStep));
@@ -237,14 +232,12 @@ function generateSalt() {
 
 // --- Verdicts (times in unix milliseconds) -------------------------------------------
 
-const U32 = 0xffff_ffff;
-
 function challengeVerdict(state) {
   check.options(state, 'state', ['now', 'expiresAt', 'attempts', 'maxAttempts', 'consumed']);
   return core.challengeVerdict(
-    unixMillis(state.now, 'now'),
-    check.integer(state.expiresAt, 'expiresAt', 0, MAX_SAFE_TIME),
-    check.integer(state.attempts, 'attempts', 0, U32),
+    check.now(state.now),
+    check.time(state.expiresAt, 'expiresAt'),
+    check.count(state.attempts, 'attempts'),
     check.integer(state.maxAttempts, 'maxAttempts', L.MIN_ATTEMPTS, L.MAX_ATTEMPTS),
     check.boolean(state.consumed, 'consumed'),
   );
@@ -255,15 +248,15 @@ function codeExpiresAt(opts = {}) {
   const ttl = check.optionalInteger(
     opts.ttlSeconds, 'ttlSeconds', L.MIN_CODE_TTL_SECONDS, L.MAX_CODE_TTL_SECONDS, L.DEFAULT_CODE_TTL_SECONDS,
   );
-  return core.codeExpiresAt(unixMillis(opts.now, 'now'), ttl);
+  return core.codeExpiresAt(check.now(opts.now), ttl);
 }
 
 function resendVerdict(state) {
   check.options(state, 'state', ['now', 'lastSentAt', 'resends', 'cooldownSeconds', 'maxResends']);
   const verdict = core.resendVerdict(
-    unixMillis(state.now, 'now'),
-    check.integer(state.lastSentAt, 'lastSentAt', 0, MAX_SAFE_TIME),
-    check.integer(state.resends, 'resends', 0, U32),
+    check.now(state.now),
+    check.time(state.lastSentAt, 'lastSentAt'),
+    check.count(state.resends, 'resends'),
     check.optionalInteger(state.cooldownSeconds, 'cooldownSeconds', 0, L.MAX_RESEND_COOLDOWN_SECONDS, L.DEFAULT_RESEND_COOLDOWN_SECONDS),
     check.optionalInteger(state.maxResends, 'maxResends', 0, L.MAX_RESENDS, L.DEFAULT_RESENDS),
   );
@@ -275,9 +268,9 @@ function resendVerdict(state) {
 function lockoutVerdict(state) {
   check.options(state, 'state', ['now', 'failures', 'lastFailureAt', 'threshold', 'durationSeconds']);
   const until = core.lockoutVerdict(
-    unixMillis(state.now, 'now'),
-    check.integer(state.failures, 'failures', 0, U32),
-    state.lastFailureAt === null ? 0 : check.integer(state.lastFailureAt, 'lastFailureAt', 0, MAX_SAFE_TIME),
+    check.now(state.now),
+    check.count(state.failures, 'failures'),
+    state.lastFailureAt === null ? 0 : check.time(state.lastFailureAt, 'lastFailureAt'),
     check.optionalInteger(state.threshold, 'threshold', 1, L.MAX_LOCKOUT_THRESHOLD, L.DEFAULT_LOCKOUT_THRESHOLD),
     check.optionalInteger(state.durationSeconds, 'durationSeconds', L.MIN_LOCKOUT_SECONDS, L.MAX_LOCKOUT_SECONDS, L.DEFAULT_LOCKOUT_SECONDS),
   );
@@ -294,7 +287,7 @@ function keyedTokenHash(token, key) {
 function lockoutGuard(opts) {
   check.options(opts, 'opts', ['now', 'threshold', 'durationSeconds']);
   const [failuresBelow, lastFailureAtMost] = core.lockoutGuard(
-    unixMillis(opts.now, 'now'),
+    check.now(opts.now),
     check.optionalInteger(opts.threshold, 'threshold', 1, L.MAX_LOCKOUT_THRESHOLD, L.DEFAULT_LOCKOUT_THRESHOLD),
     check.optionalInteger(opts.durationSeconds, 'durationSeconds', L.MIN_LOCKOUT_SECONDS, L.MAX_LOCKOUT_SECONDS, L.DEFAULT_LOCKOUT_SECONDS),
   );
@@ -304,12 +297,9 @@ function lockoutGuard(opts) {
 function rateVerdict(state) {
   check.options(state, 'state', ['now', 'times', 'cap', 'windowSeconds']);
   // Read once: a getter must not pass the checks and then hand over something else.
-  const given = state.times;
-  if (!Array.isArray(given)) throw new TypeError('"times" must be an array of unix milliseconds');
-  if (given.length > L.MAX_RATE_CAP) throw new RangeError(`"times" must hold at most ${L.MAX_RATE_CAP} times`);
-  const times = Float64Array.from(given, (at) => check.integer(at, 'times', 0, MAX_SAFE_TIME));
+  const times = check.times(state.times, 'times', L.MAX_RATE_CAP);
   const [capped, ...rest] = core.rateVerdict(
-    unixMillis(state.now, 'now'),
+    check.now(state.now),
     times,
     check.integer(state.cap, 'cap', 1, L.MAX_RATE_CAP),
     check.integer(state.windowSeconds, 'windowSeconds', 1, L.MAX_RATE_WINDOW_SECONDS),
@@ -317,7 +307,7 @@ function rateVerdict(state) {
   return capped ? { allowed: false, retryAt: rest[0] } : { allowed: true, times: rest };
 }
 
-const rulings = require('./lib/rulings')({ wasm, core, L, unixMillis });
+const rulings = require('./lib/rulings')({ wasm, core, L });
 
 const { Keyring, webhookSignature, signWebhook } = require('./lib/keyring')({ wasm, L, fromStatus, coreError });
 

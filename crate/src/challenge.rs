@@ -283,9 +283,9 @@ impl Challenge {
     /// When the client may ask for another code: when the cooldown of the current one
     /// ends, or `now` when none runs.
     #[must_use]
-    pub fn resend_available_at(&self, rules: &CodeRules, now: u64) -> u64 {
+    pub fn resend_available_at(&self, resend: &ResendPolicy, now: u64) -> u64 {
         self.last_sent_at
-            .map_or(now, |at| at.saturating_add(rules.resend.cooldown_ms()))
+            .map_or(now, |at| at.saturating_add(resend.cooldown_ms()))
     }
 
     /// Guesses left.
@@ -346,7 +346,10 @@ mod tests {
         let c = Challenge::open(&rules(), NOW, true).unwrap();
         assert_eq!(c.expires_at, NOW + 300_000);
         assert_eq!(c.last_sent_at, Some(NOW));
-        assert_eq!(c.resend_available_at(&rules(), NOW), NOW + 30_000);
+        assert_eq!(
+            c.resend_available_at(&ResendPolicy::new(30, 3).unwrap(), NOW),
+            NOW + 30_000
+        );
         let attempt = c.attempt(NOW).unwrap();
         assert!(attempt.admits(fields(&c)));
         assert_eq!(
@@ -445,7 +448,7 @@ mod tests {
                 .write
                 .admits(fields(&unsent))
         );
-        assert_eq!(unsent.resend_available_at(&rules, NOW + 1), NOW + 1);
+        assert_eq!(unsent.resend_available_at(&rules.resend, NOW + 1), NOW + 1);
         assert_eq!(
             Challenge { resends: 3, ..c }.resend(&rules, NOW + 60_000),
             Err(ResendRefusal::CapReached)

@@ -37,6 +37,28 @@ function integer(value, name, min, max) {
   return value;
 }
 
+/** A unix time (milliseconds or seconds) or a time step: a safe integer from 0. */
+function time(value, name) {
+  return integer(value, name, 0, Number.MAX_SAFE_INTEGER);
+}
+
+/** A unix time in milliseconds that defaults to the clock. */
+function now(value, name = 'now') {
+  return value === undefined ? Date.now() : time(value, name);
+}
+
+/** A counter the core keeps in 32 bits (attempts, resends, failures). */
+function count(value, name) {
+  return integer(value, name, 0, 0xffff_ffff);
+}
+
+/** The stored times of a rate window (an array read once), as the Float64Array the core takes. */
+function times(value, name, max) {
+  if (!Array.isArray(value)) throw new TypeError(`"${name}" must be an array of unix milliseconds`);
+  if (value.length > max) throw new RangeError(`"${name}" must hold at most ${max} times`);
+  return Float64Array.from(value, (at) => time(at, name));
+}
+
 function optionalInteger(value, name, min, max, fallback) {
   return value === undefined ? fallback : integer(value, name, min, max);
 }
@@ -180,12 +202,16 @@ function textOrBytes(value, name, max) {
 module.exports = {
   boolean,
   bytes,
+  count,
   digitString,
   integer,
+  now,
   oneOf,
   optionalInteger,
   options,
   record,
   string,
   textOrBytes,
+  time,
+  times,
 };

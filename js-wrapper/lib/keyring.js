@@ -157,33 +157,36 @@ module.exports = ({ wasm, L, fromStatus, coreError }) => {
     }
   }
 
-  /** `sha256=` and the hex HMAC-SHA-256 of `${timestampSeconds}.${body}` under `secret`. */
-  function webhookSignature(secretValue, timestampSeconds, body) {
-    const key = check.textOrBytes(secretValue, 'secret', L.MAX_WEBHOOK_SECRET_BYTES);
+  /** Runs `sign` with a webhook secret (text or bytes, not empty) as bytes of our own, wiped after. */
+  function withWebhookSecret(value, sign) {
+    const key = check.textOrBytes(value, 'secret', L.MAX_WEBHOOK_SECRET_BYTES);
     try {
       if (key.length === 0) throw new RangeError('"secret" must not be empty');
-      const timestamp = check.integer(timestampSeconds, 'timestampSeconds', 0, Number.MAX_SAFE_INTEGER);
-      utf8(body, 'body', 0, L.MAX_WEBHOOK_BODY_BYTES);
-      return guarded(() => wasm.webhookSignature(key, timestamp, body));
+      return sign(key);
     } finally {
       key.fill(0);
     }
   }
 
+  /** `sha256=` and the hex HMAC-SHA-256 of `${timestampSeconds}.${body}` under `secret`. */
+  function webhookSignature(secretValue, timestampSeconds, body) {
+    return withWebhookSecret(secretValue, (key) => {
+      const timestamp = check.time(timestampSeconds, 'timestampSeconds');
+      utf8(body, 'body', 0, L.MAX_WEBHOOK_BODY_BYTES);
+      return guarded(() => wasm.webhookSignature(key, timestamp, body));
+    });
+  }
+
   /** `{ timestamp, signature }` of `body` signed at `now` (unix ms; default the clock): the two headers' values. */
   function signWebhook(opts) {
     check.options(opts, 'opts', ['secret', 'now', 'body']);
-    const now = opts.now === undefined ? Date.now() : check.integer(opts.now, 'now', 0, Number.MAX_SAFE_INTEGER);
-    const key = check.textOrBytes(opts.secret, 'secret', L.MAX_WEBHOOK_SECRET_BYTES);
-    try {
-      if (key.length === 0) throw new RangeError('"secret" must not be empty');
+    const now = check.now(opts.now);
+    return withWebhookSecret(opts.secret, (key) => {
       const body = opts.body;
       utf8(body, 'body', 0, L.MAX_WEBHOOK_BODY_BYTES);
       const [timestamp, signature] = guarded(() => wasm.signWebhook(key, now, body));
       return { timestamp: Number(timestamp), signature };
-    } finally {
-      key.fill(0);
-    }
+    });
   }
 
   return { Keyring, webhookSignature, signWebhook };

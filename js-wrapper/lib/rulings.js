@@ -9,11 +9,9 @@
 
 const check = require('./check');
 
-const MAX_SAFE_TIME = Number.MAX_SAFE_INTEGER;
-const U32 = 0xffff_ffff;
 const NULL = -1;
 
-module.exports = ({ wasm, core, L, unixMillis }) => {
+module.exports = ({ wasm, core, L }) => {
   const [FIELDS, TESTS, CHANGES, VERDICTS] = wasm.writeNames().split(';').map((list) => list.split(','));
 
   /** A write from its flat encoding at `at` (see the binding's rulings.rs). */
@@ -34,27 +32,26 @@ module.exports = ({ wasm, core, L, unixMillis }) => {
     return { guard, changes };
   };
 
-  const time = (value, name) => check.integer(value, name, 0, MAX_SAFE_TIME);
-  const optionalTime = (value, name) => (value === null ? NULL : time(value, name));
+  const optionalTime = (value, name) => (value === null ? NULL : check.time(value, name));
 
   /** A challenge's state as the seven numbers the core reads; each field is read once. */
   const challengeState = (challenge) => {
     check.record(challenge, 'challenge');
     const { expiresAt, attempts, maxAttempts, consumedAt, verifiedAt, resends, lastSentAt } = challenge;
     return Float64Array.of(
-      time(expiresAt, 'expiresAt'),
-      check.integer(attempts, 'attempts', 0, U32),
+      check.time(expiresAt, 'expiresAt'),
+      check.count(attempts, 'attempts'),
       check.integer(maxAttempts, 'maxAttempts', L.MIN_ATTEMPTS, L.MAX_ATTEMPTS),
       optionalTime(consumedAt, 'consumedAt'),
       optionalTime(verifiedAt, 'verifiedAt'),
-      check.integer(resends, 'resends', 0, U32),
+      check.count(resends, 'resends'),
       optionalTime(lastSentAt, 'lastSentAt'),
     );
   };
 
   const nowOf = (opts, name, known = []) => {
     check.options(opts, name, ['now', ...known]);
-    return unixMillis(opts.now, 'now');
+    return check.now(opts.now);
   };
 
   /** `{ verdict, write? }` from `[verdict, ...write]`. */
@@ -144,7 +141,7 @@ module.exports = ({ wasm, core, L, unixMillis }) => {
     /** Whole minutes left before `expiresAt`, at least one: what a message says ("expires in 5 minutes"). */
     codeMinutesLeft(opts) {
       const now = nowOf(opts, 'opts', ['expiresAt']);
-      return core.codeMinutesLeft(now, time(opts.expiresAt, 'expiresAt'));
+      return core.codeMinutesLeft(now, check.time(opts.expiresAt, 'expiresAt'));
     },
 
     /** Guesses left on a challenge. */
@@ -176,16 +173,13 @@ module.exports = ({ wasm, core, L, unixMillis }) => {
 
     /** The write that accepts TOTP step `step` at most once (verifyTotp's matched step). */
     totpAccept(step) {
-      return decode(core.totpAccept(check.integer(step, 'step', 0, MAX_SAFE_TIME)));
+      return decode(core.totpAccept(check.time(step, 'step')));
     },
 
     /** When the last of `times` leaves a window of `windowSeconds` (unix ms), or null for none: a stored limit may go then. */
     rateKeptUntil(opts) {
       check.options(opts, 'opts', ['times', 'windowSeconds']);
-      const given = opts.times;
-      if (!Array.isArray(given)) throw new TypeError('"times" must be an array of unix milliseconds');
-      if (given.length > L.MAX_RATE_CAP) throw new RangeError(`"times" must hold at most ${L.MAX_RATE_CAP} times`);
-      const times = Float64Array.from(given, (at) => time(at, 'times'));
+      const times = check.times(opts.times, 'times', L.MAX_RATE_CAP);
       const until = core.rateKeptUntil(times, check.integer(opts.windowSeconds, 'windowSeconds', 1, L.MAX_RATE_WINDOW_SECONDS));
       return until === NULL ? null : until;
     },
@@ -204,7 +198,7 @@ module.exports = ({ wasm, core, L, unixMillis }) => {
     /** The write that records a trusted device's use, or null once its trust has ended. */
     deviceUse(opts = {}) {
       const now = nowOf(opts, 'opts', ['expiresAt']);
-      const flat = core.deviceUse(now, time(opts.expiresAt, 'expiresAt'));
+      const flat = core.deviceUse(now, check.time(opts.expiresAt, 'expiresAt'));
       return flat.length === 0 ? null : decode(flat);
     },
   };

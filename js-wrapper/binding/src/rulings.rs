@@ -221,14 +221,9 @@ pub fn challenge_close() -> Vec<f64> {
 pub fn resend_available_at(now: f64, state: &[f64], cooldown_seconds: u32) -> Out<f64> {
     (|| {
         let c = challenge(state)?;
-        // Only the cooldown is read; the other settings are placeholders in range.
-        let rules = CodeRules::new(
-            core::MIN_CODE_TTL_SECONDS,
-            c.max_attempts,
-            cooldown_seconds,
-            0,
-        )?;
-        Ok(number(c.resend_available_at(&rules, whole(now)?)))
+        // Only the cooldown is read: the count of resends is no part of this answer.
+        let resend = core::ResendPolicy::new(cooldown_seconds, 0)?;
+        Ok(number(c.resend_available_at(&resend, whole(now)?)))
     })()
     .map_err(err)
 }

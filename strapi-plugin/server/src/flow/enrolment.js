@@ -33,11 +33,14 @@ module.exports = (d) => {
   /** The user's pending challenge of `purpose` if `code` is its code; throws otherwise. */
   const checkChallengeCode = async (userId, purpose, code, now) => {
     const { proof } = d;
-    const { status, row } = await d.challenges.spendLatest(userId, purpose, code, now, () => proof.guess(userId, now));
+    let rules;
+    const { status, row } = await d.challenges.spendLatest(userId, purpose, code, now, async () => {
+      rules = await proof.guess(userId, now);
+    });
     if (status === 'lost') await proof.passed(userId);
     if (status !== 'ok' && status !== 'wrong') throw new errors.ValidationError('No code is pending. Ask for a new one.');
     if (status === 'wrong') {
-      await proof.missed(userId, now);
+      await proof.missed(userId, now, rules);
       throw new errors.ValidationError('Invalid code');
     }
     await proof.passed(userId);
@@ -72,9 +75,9 @@ module.exports = (d) => {
     async totpConfirm(ctx, user, { code }) {
       const now = d.clock.now();
       const before = await d.factors.of(user.id);
-      await d.proof.guess(user.id, now);
+      const rules = await d.proof.guess(user.id, now);
       if (!(await d.factors.confirmTotp(user.id, code, now))) {
-        await d.proof.missed(user.id, now);
+        await d.proof.missed(user.id, now, rules);
         throw new errors.ValidationError('Invalid code, or no authenticator setup is pending');
       }
       await d.proof.passed(user.id);

@@ -134,7 +134,7 @@ module.exports = (d) => {
         throw challengeClosed(current ? await challenges.settle(current, now) : 'unknown');
       }
       // Then a place in the account's budget: past the lockout, no code is compared.
-      await d.proof.guess(row.userId, now);
+      const rules = await d.proof.guess(row.userId, now);
 
       let policy;
       const policyOf = async () => (policy ??= await this.policyOf(user));
@@ -143,7 +143,7 @@ module.exports = (d) => {
         // A burst of newer logins may have displaced the challenge meanwhile: answer from the row.
         const after = (await challenges.findByToken(challenge)) ?? { ...row, attempts: row.attempts + 1 };
         d.events.emit('failed', { userId: row.userId, challengeId: row.id, attempts: after.attempts });
-        await d.proof.missed(row.userId, now);
+        await d.proof.missed(row.userId, now, rules);
         throw new errors.ValidationError('Invalid code', { attemptsRemaining: challenges.attemptsRemaining(after) });
       }
 

@@ -47,15 +47,16 @@ module.exports = (d) => {
      * conditional write counts it as a failure, and only if the account is not locked.
      * Whatever the number of processes, challenges and concurrent requests, at most
      * `threshold` guesses are taken per lock. False when the budget is spent. A right
-     * code then gives it back (`resetFailures`).
+     * code then gives it back (`resetFailures`). `rules`: the code settings, when the
+     * caller has read them.
      */
-    async takeGuess(userId, now) {
-      const rules = await lockout();
-      if (await takeUnderGuard(userId, now, rules)) return true;
+    async takeGuess(userId, now, rules) {
+      const policy = rules?.lockout ?? (await lockout());
+      if (await takeUnderGuard(userId, now, policy)) return true;
       // No row yet (a user's first guess): create it, then the same write decides.
       if (await find(userId)) return false;
       await ensure(userId);
-      return takeUnderGuard(userId, now, rules);
+      return takeUnderGuard(userId, now, policy);
     },
 
     /** A correct code, or an admin's unlock, ends the run of failures. */

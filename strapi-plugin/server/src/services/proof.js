@@ -45,19 +45,23 @@ module.exports = (d) => {
       const now = d.clock.now();
       // No code at all is a malformed request, not a guess: it costs no place in the budget.
       if (typeof code !== 'string') throw new errors.ValidationError('A current two-factor code is required for this change', { field: 'code' });
-      await this.guess(user.id, now);
+      const rules = await this.guess(user.id, now);
       if (await this.match(user.id, code, now)) {
         await this.passed(user.id);
         return;
       }
-      await this.missed(user.id, now);
+      await this.missed(user.id, now, rules);
       throw new errors.ValidationError('A current two-factor code is required for this change', { field: 'code' });
     },
 
-    /** Takes a place in the account's budget of guesses before a code is compared; 429 when spent. */
+    /**
+     * Takes a place in the account's budget of guesses before a code is compared; 429 when
+     * spent. Returns the code settings it ruled with, for `missed` to rule with the same.
+     */
     async guess(userId, now) {
-      if (await d.accounts.takeGuess(userId, now)) return;
-      const lock = await d.accounts.lockState(userId, now);
+      const rules = await d.settings.get();
+      if (await d.accounts.takeGuess(userId, now, rules)) return rules;
+      const lock = await d.accounts.lockState(userId, now, undefined, rules);
       throw lockedError(lock.locked ? lock.until : now);
     },
 
@@ -66,9 +70,9 @@ module.exports = (d) => {
       await d.accounts.resetFailures(userId);
     },
 
-    /** A wrong code (already counted by `guess`); throws the 429 when it was the last one. */
-    async missed(userId, now) {
-      const lock = await d.accounts.lockState(userId, now);
+    /** A wrong code (already counted by `guess`, whose `rules` these are); throws the 429 when it was the last one. */
+    async missed(userId, now, rules) {
+      const lock = await d.accounts.lockState(userId, now, undefined, rules);
       if (lock.locked) {
         d.events.emit('locked', { userId, until: lock.until });
         d.log.warn(`[two-factor] account of user ${userId} locked after repeated failed codes`);
