@@ -122,6 +122,49 @@ test('lockout: failures across challenges lock the account, then one guess per l
   assert.equal(world.tables.accounts[0].failures, 0, 'a right code ends the run of failures');
 });
 
+/** `store` with each operation it is asked for recorded in `calls` as "kind.operation". */
+const recorded = (store, calls) => {
+  const wrapped = { ...store };
+  for (const [kind, ops] of Object.entries(store)) {
+    if (kind === 'tables' || typeof ops !== 'object') continue;
+    wrapped[kind] = Object.fromEntries(
+      Object.entries(ops).map(([name, op]) => [name, (...args) => (calls.push(`${kind}.${name}`), op(...args))]),
+    );
+  }
+  return wrapped;
+};
+
+test('while locked, the right code and a wrong one are refused alike: the same answer, reads and writes', async () => {
+  const calls = [];
+  const world = build({
+    policies: { staff: REQUIRED },
+    users: [ALICE],
+    settings: { lockout: { threshold: 2, durationSeconds: 60 } },
+    store: recorded(require('../server/src/store/memory')().forRealm('test'), calls),
+  });
+  const spare = await signIn(world);
+  for (let i = 0; i < 2; i += 1) {
+    const { token, code } = await signIn(world);
+    await refusal(() => verify(world, { challenge: token, code: code === '000000' ? '111111' : '000000' }));
+  }
+  const stored = () => world.d.challenges.findByToken(spare.token);
+  const before = await stored();
+  const refused = {};
+  for (const [name, code] of [['right', spare.code], ['wrong', spare.code === '000000' ? '111111' : '000000']]) {
+    calls.length = 0;
+    const error = await refusal(() => verify(world, { challenge: spare.token, code }));
+    refused[name] = { status: error.status, message: error.message, details: error.details, calls: [...calls] };
+  }
+  assert.equal(refused.right.status, 429);
+  assert.deepEqual(refused.right, refused.wrong);
+  const after = await stored();
+  assert.deepEqual([after.attempts, after.consumedAt], [before.attempts + 2, null], 'each took its attempt; the right code was never accepted');
+  world.advance(60_000);
+  const ctx = world.context();
+  await verify(world, { challenge: spare.token, code: spare.code }, ctx);
+  assert.equal(ctx.body.jwt, 'session of 1', 'once the lock ends, the right code works');
+});
+
 test('delivery caps: past the hourly cap no code is sent; an authenticator app still signs in', async () => {
   const world = staff({}, { caps: { emailPerHour: 2 } });
   await signIn(world);

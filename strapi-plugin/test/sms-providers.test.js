@@ -86,6 +86,21 @@ test('twilio: form body with Basic auth; an error names Twilio\'s code, never th
   }
 });
 
+test('a provider that does not answer in timeoutMs fails, and one that answers late is not waited for', async () => {
+  const hung = http.createServer(() => {}); // reads the request, never answers
+  await new Promise((resolve) => hung.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${hung.address().port}`;
+  try {
+    const started = Date.now();
+    await assert.rejects(createProvider('webhook', { url, timeoutMs: 200 }).send(payload), /no answer within 200 ms/);
+    await assert.rejects(createProvider('twilio', { accountSid: 'AC1', authToken: 'tok', from: '+1555', baseUrl: url, timeoutMs: 200 }).send(payload), /no answer within 200 ms/);
+    assert.ok(Date.now() - started < 2000, 'each send gave up at its deadline');
+  } finally {
+    hung.closeAllConnections();
+    await new Promise((resolve) => hung.close(resolve));
+  }
+});
+
 test('custom: the project\'s function gets to, code, message and user; its errors propagate', async () => {
   const calls = [];
   await createProvider('custom', { send: async (p) => calls.push(p) }).send(payload);

@@ -23,18 +23,44 @@ module.exports = (d) => {
     return row;
   };
 
+  /** Whether `code` is the code this challenge sent (a constant-time comparison). */
+  const sentCode = (row, code) => row.method !== METHODS.totp && d.challenges.matches(row, code);
+
   /**
-   * Which factor `code` proves for this challenge: the code it sent, or, for a sign-in,
-   * another factor the user enrolled and the role allows (TOTP, a recovery code). Never
-   * a step-up code: a code proves only the challenge it was made for.
-   * `policy()` is only asked when needed: the common case is the code that was sent.
+   * Which other factor `code` proves for a sign-in: one the user enrolled and the role
+   * allows (TOTP, a recovery code). Never a step-up code: a code proves only the
+   * challenge it was made for. `policy()` is only asked here, off the common path.
    */
-  const proves = async (row, code, policy, now) => {
-    if (row.method !== METHODS.totp && d.challenges.matches(row, code)) return row.method;
+  const otherFactor = async (row, code, policy, now) => {
     if (row.purpose !== PURPOSES.login) return null;
     const allowTotp = (await policy()).methods.includes(METHODS.totp);
     return d.proof.match(row.userId, code, now, { allowTotp, allowStepUp: false });
   };
+
+  /**
+   * A right code: it gives its guess back, even one that loses the race that follows;
+   * then single use: of any number of concurrent right codes, exactly one consumes.
+   */
+  const accept = async (row, now) => {
+    await d.proof.passed(row.userId);
+    return d.challenges.consume(row, now);
+  };
+
+  /**
+   * A code's writes before its answer. An attempt first, so a burst of guesses can never
+   * pass the maximum; then a place in the account's budget, so past the lockout no code is
+   * compared; only then the comparison, and for the code that was sent, its acceptance.
+   * With one commit where that is cheaper (store.together); each write still stands by
+   * its own row count. `{ closed: true }`, `{ locked: true, until }`, or `{ rules }` with
+   * `sent` and `consumed` when it was the code that was sent.
+   */
+  const take = (row, code, now) =>
+    d.store.together(async () => {
+      if (!(await d.challenges.reserveAttempt(row, now))) return { closed: true };
+      const counted = await d.proof.count(row.userId, now);
+      if (counted.locked || !sentCode(row, code)) return counted;
+      return { ...counted, sent: true, consumed: await accept(row, now) };
+    });
 
   /** The answer to a right code; a failure to build it gives the challenge back. */
   const answer = async (row, build) => {
@@ -128,29 +154,25 @@ module.exports = (d) => {
       // The stock answer, to the holder of a challenge (who proved the password).
       if (user.blocked === true) throw new errors.ApplicationError('Your account has been blocked by an administrator');
 
-      // Take an attempt first: a burst of guesses can never pass the maximum.
-      if (!(await challenges.reserveAttempt(row, now))) {
+      const taken = await take(row, code, now);
+      if (taken.closed) {
         const current = await challenges.findByToken(challenge);
         throw challengeClosed(current ? await challenges.settle(current, now) : 'unknown');
       }
-      // Then a place in the account's budget: past the lockout, no code is compared.
-      const rules = await d.proof.guess(row.userId, now);
+      if (taken.locked) throw d.proof.lockedError(taken.until);
 
       let policy;
       const policyOf = async () => (policy ??= await this.policyOf(user));
-      const factor = await proves(row, code, policyOf, now);
+      // Another factor is proved outside that commit: its proof may send a notice.
+      const factor = taken.sent ? row.method : await otherFactor(row, code, policyOf, now);
       if (!factor) {
         // A burst of newer logins may have displaced the challenge meanwhile: answer from the row.
         const after = (await challenges.findByToken(challenge)) ?? { ...row, attempts: row.attempts + 1 };
         d.events.emit('failed', { userId: row.userId, challengeId: row.id, attempts: after.attempts });
-        await d.proof.missed(row.userId, now, rules);
+        await d.proof.missed(row.userId, now, taken.rules);
         throw new errors.ValidationError('Invalid code', { attemptsRemaining: challenges.attemptsRemaining(after) });
       }
-
-      // A right code gives its guess back, even one that loses the race below.
-      await d.proof.passed(row.userId);
-      // Single use: of any number of concurrent correct codes, exactly one consumes.
-      if (!(await challenges.consume(row, now))) throw challengeClosed('consumed');
+      if (!(taken.sent ? taken.consumed : await accept(row, now))) throw challengeClosed('consumed');
       d.events.emit('verified', { userId: row.userId, challengeId: row.id, method: factor });
 
       if (row.purpose === PURPOSES.enrol) {

@@ -46,8 +46,6 @@ module.exports = (d) => {
      * can make logins without end, but not rows.
      */
     async create({ userId, purpose = PURPOSES.login, method, destination = null, now, rules }) {
-      await this.purgeExpired(now);
-      await store().keepNewestOpen(userId, purpose, MAX_OPEN_CHALLENGES - 1);
       const token = tf.generateToken();
       const { code, codeHash, codeSalt } = freshCode(rules.code.digits);
       const { ttlSeconds, maxAttempts } = rules.code;
@@ -61,7 +59,11 @@ module.exports = (d) => {
         codeSalt,
         ...tf.challengeOpen({ now, ttlSeconds, maxAttempts, sent: method !== METHODS.totp }),
       };
-      const id = await store().insert(row);
+      const id = await d.store.together(async () => {
+        await this.purgeExpired(now);
+        await store().keepNewestOpen(userId, purpose, MAX_OPEN_CHALLENGES - 1);
+        return store().insert(row);
+      });
       return { token, row: { ...row, id, destination }, code };
     },
 

@@ -57,7 +57,10 @@ module.exports = (d) => {
         // The row may go once its newest event has left the window.
         const next = { times: verdict.times.join(','), expiresAt: tf.rateKeptUntil({ times: verdict.times, windowSeconds }) };
         if (await store().compareAndSet(row, next)) {
-          remember(key, { id: row.id, times: next.times, version: row.version + 1 });
+          // Only a committed row is remembered: a rolled-back one would be a version
+          // another process may write with other times.
+          const written = { id: row.id, times: next.times, version: row.version + 1 };
+          d.store.afterCommit(() => remember(key, written));
           return { allowed: true };
         }
         row = null;

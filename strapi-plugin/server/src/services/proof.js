@@ -59,10 +59,20 @@ module.exports = (d) => {
      * spent. Returns the code settings it ruled with, for `missed` to rule with the same.
      */
     async guess(userId, now) {
+      const counted = await this.count(userId, now);
+      if (counted.locked) throw lockedError(counted.until);
+      return counted.rules;
+    },
+
+    /**
+     * `guess` without the throw, for a caller that answers after other writes:
+     * `{ rules }`, or `{ locked: true, until, rules }` when the budget is spent.
+     */
+    async count(userId, now) {
       const rules = await d.settings.get();
-      if (await d.accounts.takeGuess(userId, now, rules)) return rules;
+      if (await d.accounts.takeGuess(userId, now, rules)) return { rules };
       const lock = await d.accounts.lockState(userId, now, undefined, rules);
-      throw lockedError(lock.locked ? lock.until : now);
+      return { locked: true, until: lock.locked ? lock.until : now, rules };
     },
 
     /** A right code: the guess it took, and the run of failures before it, are given back. */

@@ -66,6 +66,8 @@ module.exports = () => {
     return {
       tables,
       forRealm,
+      together: (fn) => fn(),
+      afterCommit: (done) => done(),
       challenges: {
         insert: async (row) => insert('challenges', { ...row, realm }),
         keepNewestOpen: async (userId, purpose, keep) =>

@@ -56,14 +56,32 @@ const forRealm = (strapi, realm) => {
   /** Codes of the current set: rows of `generation`, and unnumbered ones while it is 0. */
   const currentSet = (userId, generation) => ({ realm, userId, $or: [{ generation }, ...(generation === 0 ? [{ generation: null }] : [])] });
 
-  /** Keeps the newest `keep` rows `where` names and deletes the older ones (never a newer one). */
+  /**
+   * Keeps the newest `keep` rows `where` names (attribute names, null for none) and
+   * deletes the older ones, never a newer one: one statement, below the id of the
+   * `keep`-th newest. That id is read through a derived table, since MySQL refuses a
+   * subquery on the table a DELETE is deleting from.
+   */
   const keepNewest = async (kind, where, keep) => {
-    const kept = await q(kind).findMany({ where: { realm, ...where }, orderBy: { id: 'desc' }, limit: keep, select: ['id'] });
-    if (kept.length < keep) return;
-    await q(kind).deleteMany({ where: { realm, ...where, id: { $lt: kept.at(-1).id } } });
+    const { query, col } = raw(kind);
+    const named = (statement) => {
+      for (const [field, value] of Object.entries({ realm, ...where })) {
+        if (value === null) statement.whereNull(col[field]);
+        else statement.where(col[field], value);
+      }
+      return statement;
+    };
+    const kept = named(query().select(col.id)).orderBy(col.id, 'desc').limit(1).offset(keep - 1);
+    const below = strapi.db.connection.select(col.id).from(kept.as('kept'));
+    await retried(() => named(query()).where(col.id, '<', below).delete());
   };
 
   return {
+    /** Runs `fn`'s store operations with one commit where that is cheaper (see table.together). */
+    together: (fn) => table.together(strapi, fn),
+    /** Runs `done` once the caller's writes are committed (see table.afterCommit). */
+    afterCommit: table.afterCommit,
+
     challenges: {
       /** One statement, no read back: a row displaced at once by a burst is a dead challenge, not a 500. */
       insert: (row) => raw('challenges').insert({ ...row, realm }),

@@ -5,6 +5,7 @@
 // receiver can check origin and freshness. The timestamp (unix seconds) is the `now`
 // the delivery service passes in. A send slower than `timeoutMs` fails.
 const tf = require('two-factor-wasm');
+const post = require('./post');
 
 module.exports = ({ url, secret, headers = {}, timeoutMs = 10_000 }) => ({
   async send({ to, code, message, now }) {
@@ -12,12 +13,7 @@ module.exports = ({ url, secret, headers = {}, timeoutMs = 10_000 }) => ({
     // Without a `now` (the provider used on its own), the wrapper reads the clock.
     const signed = secret ? tf.signWebhook({ secret, now, body }) : null;
     const signature = signed ? { 'x-two-factor-timestamp': String(signed.timestamp), 'x-two-factor-signature': signed.signature } : {};
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', ...signature },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!response.ok) throw new Error(`SMS webhook answered ${response.status}`);
+    const { status } = await post(url, { headers: { ...headers, 'content-type': 'application/json', ...signature }, body, timeoutMs });
+    if (status < 200 || status > 299) throw new Error(`SMS webhook answered ${status}`);
   },
 });
