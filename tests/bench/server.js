@@ -9,7 +9,7 @@ const { createUser } = require('../e2e/helpers/fixtures');
 const ipc = require('../e2e/helpers/ipc');
 
 const withPlugin = process.argv[2] === 'plugin';
-const REQUIRED_USERS = 4;
+const REQUIRED_USERS = 8;
 
 (async () => {
   const app = await boot({

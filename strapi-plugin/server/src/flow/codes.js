@@ -63,17 +63,18 @@ module.exports = (d) => ({
   /**
    * The first of `methods` the challenge can use now: an authenticator app (nothing to
    * send), or a method whose delivery caps take one more code. A cap stops sending,
-   * not signing in; when every method is capped, the 429 says when to try again.
+   * not signing in. `{ method }`, or `{ retryAt }` when every method is capped (the 429,
+   * `d.caps.error(retryAt)`, says when to try again).
    */
   async firstUsable(user, methods, factors, now, rules) {
     let retryAt = Infinity;
     for (const method of methods) {
-      if (method === METHODS.totp) return method;
+      if (method === METHODS.totp) return { method };
       const cap = await d.caps.take({ userId: user.id, method, destination: this.destination(user, method, factors), now, rules });
-      if (cap.allowed) return method;
+      if (cap.allowed) return { method };
       retryAt = Math.min(retryAt, cap.retryAt);
     }
-    throw d.caps.error(retryAt);
+    return { retryAt };
   },
 
   /**

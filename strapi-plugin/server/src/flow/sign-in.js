@@ -117,15 +117,15 @@ module.exports = (d) => {
       const enrol = methods.length === 0;
       if (enrol && !user.email) throw noMethod();
       const offered = enrol ? [METHODS.email] : methods;
-      const method = await d.codes.firstUsable(user, offered, factors, now, rules);
-      const { token, row, code } = await d.challenges.create({
-        userId: user.id,
-        purpose: enrol ? PURPOSES.enrol : PURPOSES.login,
-        method,
-        destination: d.codes.destination(user, method, factors),
-        now,
-        rules,
+      // The delivery caps' places and the new challenge, with one commit where that is cheaper.
+      const made = await d.store.together(async () => {
+        const { method, retryAt } = await d.codes.firstUsable(user, offered, factors, now, rules);
+        if (!method) return { retryAt };
+        const purpose = enrol ? PURPOSES.enrol : PURPOSES.login;
+        return d.challenges.create({ userId: user.id, purpose, method, destination: d.codes.destination(user, method, factors), now, rules });
       });
+      if (!made.row) throw d.caps.error(made.retryAt);
+      const { token, row, code } = made;
       d.events.emit('challenge.created', { userId: user.id, challengeId: row.id, method: row.method });
       throw twoFactorRequired(await d.codes.deliver({ token, row, user, methods: offered, code, rules }));
     },

@@ -18,8 +18,11 @@ const iso = require('../iso');
 /** @param {import('../plugin').Parts} d */
 module.exports = (d) => {
   const capped = (userId, method, cap, retryAt) => {
-    d.events.emit('delivery.capped', { userId, method, cap });
-    d.log.warn(`[two-factor] ${method} cap "${cap}" reached for user ${userId}; no message sent`);
+    // Told once the step's writes are committed (at once, outside store.together).
+    d.store.afterCommit(() => {
+      d.events.emit('delivery.capped', { userId, method, cap });
+      d.log.warn(`[two-factor] ${method} cap "${cap}" reached for user ${userId}; no message sent`);
+    });
     return { allowed: false, retryAt };
   };
 
@@ -32,7 +35,7 @@ module.exports = (d) => {
     async take({ userId, method, destination, now, rules }) {
       const { limits } = d;
       const account = userSubject(d.host.realm, userId);
-      // The places are taken with one commit where that is cheaper; the refusal is told after.
+      // The places are taken with one commit where that is cheaper.
       const full = await d.store.together(async () => {
         const perAccount = await limits.take(`sent:${method}`, account, { cap: rules.caps[`${method}PerHour`], windowSeconds: HOUR, now });
         if (!perAccount.allowed) return { cap: 'account', ...perAccount };

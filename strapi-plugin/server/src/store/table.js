@@ -81,7 +81,8 @@ module.exports.retried = (statement) => (unit.getStore() ? statement() : again(s
  * write still stands or not by its own row count.
  */
 module.exports.together = (strapi, fn) => {
-  if (strapi.db.dialect.client !== 'sqlite') return fn();
+  // Elsewhere, or inside a unit already (a step's unit holds a part's own), as it comes.
+  if (strapi.db.dialect.client !== 'sqlite' || unit.getStore()) return fn();
   // Inside a transaction of Strapi's (a lifecycle), the unit is part of it: no retry of our own.
   const run = () =>
     strapi.db.transaction(async ({ trx }) => {
