@@ -7,9 +7,13 @@
 const http = require('node:http');
 const https = require('node:https');
 
+// An idle kept-alive connection is closed after this long (as fetch does), before most
+// servers close theirs: a message is never written to a connection the far end dropped.
+const IDLE_MS = 4000;
+const AGENT = { keepAlive: true, timeout: IDLE_MS };
 const CLIENTS = {
-  'https:': { request: https.request, agent: new https.Agent({ keepAlive: true }) },
-  'http:': { request: http.request, agent: new http.Agent({ keepAlive: true }) },
+  'https:': { request: https.request, agent: new https.Agent(AGENT) },
+  'http:': { request: http.request, agent: new http.Agent(AGENT) },
 };
 // An answer's body is read up to this size (a provider's error), the rest dropped.
 const MAX_ANSWER_BYTES = 64 * 1024;
