@@ -69,12 +69,16 @@ const measure = async (db, mode) => {
     // Step 1 is a fixed count a round, spread over the required users: each stays under
     // every delivery cap.
     const perRound = Math.ceil(STEP1_LOGINS / ROUNDS);
-    const step1Logins = (round) =>
-      Array.from({ length: perRound }, (_, i) => login(plugin.ready.required[(STEP1_WARM + round * perRound + i) % plugin.ready.required.length]).body);
+    /** Step 1's login bodies number `from` to `from + count`, cycling over the required users. */
+    const step1Bodies = (from, count) => {
+      const { required } = plugin.ready;
+      return Array.from({ length: count }, (_, i) => login(required[(from + i) % required.length]).body);
+    };
+    const step1Logins = (round) => step1Bodies(STEP1_WARM + round * perRound, perRound);
     // Every path is measured warm, as a server that has been up a while runs it: the
     // stock and "off" logins warm up in their long windows, step 1 (a few dozen requests a
     // round) would otherwise be measured while V8 still compiles its code.
-    const warm = Array.from({ length: STEP1_WARM }, (_, i) => login(plugin.ready.required[i % plugin.ready.required.length]).body);
+    const warm = step1Bodies(0, STEP1_WARM);
     await run(plugin, { path: '/api/auth/local', expect: 401, amount: warm.length, bodies: warm });
     const rounds = { stock: [], off: [], step1: [] };
     for (let round = 0; round < ROUNDS; round += 1) {

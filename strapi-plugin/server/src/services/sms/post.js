@@ -19,8 +19,9 @@ const CLIENTS = {
 const MAX_ANSWER_BYTES = 64 * 1024;
 
 /**
- * POSTs `body` (a string) to `url` with `headers`; resolves to `{ status, text }` once the
- * answer is read, rejects on a network error or when `timeoutMs` pass first.
+ * POSTs `body` (a string) to `url` with `headers`; resolves to `{ ok, status, text }` (`ok`
+ * for a 2xx answer) once the answer is read, rejects on a network error or when
+ * `timeoutMs` pass first.
  */
 module.exports = (url, { headers, body, timeoutMs }) =>
   new Promise((resolve, reject) => {
@@ -47,7 +48,8 @@ module.exports = (url, { headers, body, timeoutMs }) =>
       response.on('error', fail);
       response.on('end', () => {
         clearTimeout(deadline);
-        resolve({ status: response.statusCode, text });
+        const status = response.statusCode;
+        resolve({ ok: status >= 200 && status <= 299, status, text });
       });
     });
     request.end(body);

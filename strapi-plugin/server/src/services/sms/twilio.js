@@ -11,12 +11,12 @@ module.exports = ({ accountSid, authToken, from, baseUrl = 'https://api.twilio.c
 
   return {
     async send({ to, message }) {
-      const { status, text } = await post(url, {
+      const { ok, status, text } = await post(url, {
         headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams({ To: to, From: from, Body: message }).toString(),
         timeoutMs,
       });
-      if (status < 200 || status > 299) {
+      if (!ok) {
         // Twilio's error body names the problem (code and message) and never echoes the SMS.
         const detail = parsed(text);
         throw new Error(`Twilio answered ${status}${Number.isInteger(detail.code) ? ` (error ${detail.code})` : ''}`);

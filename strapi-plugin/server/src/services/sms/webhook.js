@@ -13,7 +13,7 @@ module.exports = ({ url, secret, headers = {}, timeoutMs = 10_000 }) => ({
     // Without a `now` (the provider used on its own), the wrapper reads the clock.
     const signed = secret ? tf.signWebhook({ secret, now, body }) : null;
     const signature = signed ? { 'x-two-factor-timestamp': String(signed.timestamp), 'x-two-factor-signature': signed.signature } : {};
-    const { status } = await post(url, { headers: { ...headers, 'content-type': 'application/json', ...signature }, body, timeoutMs });
-    if (status < 200 || status > 299) throw new Error(`SMS webhook answered ${status}`);
+    const { ok, status } = await post(url, { headers: { ...headers, 'content-type': 'application/json', ...signature }, body, timeoutMs });
+    if (!ok) throw new Error(`SMS webhook answered ${status}`);
   },
 });
