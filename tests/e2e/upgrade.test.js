@@ -15,9 +15,8 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const OTPAuth = require('otpauth');
 const database = require('./helpers/database');
-const ipc = require('./helpers/ipc');
-const { appSecrets, APP_DIR } = require('./helpers/strapi');
-const { client } = require('./helpers/http');
+const restarts = require('./helpers/restarts');
+const { appSecrets } = require('./helpers/strapi');
 const twilio = require('./helpers/twilio');
 const { adminToken } = require('./helpers/fixtures');
 const { startLogin, verify } = require('./helpers/two-step');
@@ -25,14 +24,12 @@ const { startLogin, verify } = require('./helpers/two-step');
 const OLD = 'd24fd0e';
 const REPO = path.resolve(__dirname, '../..');
 const UPGRADE_DIR = path.join(REPO, 'tests', '.upgrade');
-const MOVED = /\[two-factor\] upgrade: moved (\d+) factors of (\d+) accounts/;
+const COPIED = /\[two-factor\] upgrade: copied (\d+) factors to their own table; (\d+) accounts given/;
+const LEGACY = { totp: { secret: 'totpSecret', pending: 'totpPending', enabledAt: 'totpEnabledAt', totpLastStep: 'totpLastStep' }, phone: { secret: 'phone', masked: 'phoneMasked', enabledAt: 'phoneVerifiedAt' } };
 
 // The plugin as it was released before the upgrade, kept as `git archive d24fd0e
 // strapi-plugin | gzip -9n`: the test needs no git history (a shallow clone runs it too).
 const FIXTURE = path.join(__dirname, 'fixtures', `plugin-${OLD}.tar.gz`);
-
-/** Why the test cannot run here, or null. */
-const unavailable = async () => ((await database.reachable()) ? null : `no ${database.kind()} server on 127.0.0.1`);
 
 /** The old plugin's folder, extracted once (inside the repo, so its requires resolve to the repo's node_modules). */
 const oldPlugin = () => {
@@ -52,43 +49,33 @@ const oldPlugin = () => {
   return plugin;
 };
 
-/** A scratch database that several boots share: `{ env, drop }`. */
-const scratchDatabase = async () => {
-  if (database.kind() === 'sqlite') {
-    const file = path.join('.tmp', `two_factor_upgrade_${process.pid}_${Date.now()}.db`);
-    const drop = async () => {
-      for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(path.join(APP_DIR, file + suffix), { force: true });
-    };
-    return { env: { DATABASE_FILENAME: file }, drop };
-  }
-  const { name, drop } = await database.createScratch();
-  return { env: { E2E_SHARED_DATABASE: name }, drop };
-};
-
 /** One Strapi in a child process on the scratch database; `old` boots the plugin of OLD. */
-const start = async (env, { old = false } = {}) => {
-  const { E2E_SHARED_DATABASE, ...boot } = env;
-  const node = await ipc.spawn(path.join(__dirname, 'helpers', 'serve.js'), [], {
-    ...(E2E_SHARED_DATABASE ? { E2E_SHARED_DATABASE } : {}),
-    E2E_BOOT_ENV: JSON.stringify({ ...boot, ...(old ? { TWO_FACTOR_PLUGIN_PATH: oldPlugin() } : {}) }),
-  });
-  return { url: node.ready, call: node.call, http: client(node.ready), stop: () => node.call('stop') };
+const start = (env, { old = false } = {}) => restarts.start(env, old ? { TWO_FACTOR_PLUGIN_PATH: oldPlugin() } : {});
+
+/** What a process's upgrade line says it copied and mirrored, or zeros when it printed none. */
+const movedBy = async (node) => {
+  const found = (await node.call('logs')).match(COPIED);
+  return found ? { factors: Number(found[1]), mirrored: Number(found[2]) } : { factors: 0, mirrored: 0 };
 };
 
-/** What a process's upgrade line says it moved, or zeros when it printed none. */
-const movedBy = async (node) => {
-  const found = (await node.call('logs')).match(MOVED);
-  return found ? { factors: Number(found[1]), accounts: Number(found[2]) } : { factors: 0, accounts: 0 };
+/** Asserts that every factor row's account row holds the same values in the previous release's columns. */
+const assertMirrored = async (node) => {
+  for (const factor of await node.call('rows', 'factor', {})) {
+    const account = await node.call('account', factor.userId);
+    for (const [field, column] of Object.entries(LEGACY[factor.slot])) {
+      assert.equal(String(account[column]), String(factor[field]), `${column} of user ${factor.userId} does not mirror the factor row`);
+    }
+  }
 };
 
 const password = (user) => ({ identifier: user.identifier, password: user.password });
 
 test(`an install made by the plugin of ${OLD}: its users sign in as before after the upgrade, which runs once`, async (t) => {
-  const why = await unavailable();
+  const why = await restarts.unavailable();
   if (why) return t.skip(why);
   const began = Date.now();
   const sms = await twilio.start();
-  const db = await scratchDatabase();
+  const db = await restarts.scratchDatabase('upgrade');
   // One set of secrets for every boot, as a restart keeps its configuration. Tokens in the
   // body (legacy mode), so the trusted device's token travels in a header.
   const env = { ...appSecrets(), ...sms.env, ...db.env, UP_JWT_MANAGEMENT: 'legacy-support' };
@@ -142,7 +129,7 @@ test(`an install made by the plugin of ${OLD}: its users sign in as before after
     const upgraded = await start(env);
     nodes.push(upgraded);
     await upgraded.call('shiftClock', offset);
-    assert.deepEqual(await movedBy(upgraded), { factors: 2, accounts: 2 }, "the upgrade moved both users' factors, and said so");
+    assert.deepEqual(await movedBy(upgraded), { factors: 2, mirrored: 0 }, "the upgrade copied both users' factors, and said so");
     const logs = await upgraded.call('logs');
     for (const value of [secret, ...recoveryCodes, deviceToken]) assert.ok(!logs.includes(value), 'a secret reached the logs');
 
@@ -167,21 +154,17 @@ test(`an install made by the plugin of ${OLD}: its users sign in as before after
     assert.ok(after.destination.endsWith('0001'), after.destination);
     assert.equal((await verify(upgraded.http, after.challenge, after.code)).status, 200, 'the number verified before the upgrade still gets the code');
 
-    // The legacy columns are empty, the factors in their own rows, every row in the realm,
-    // and the hour's SMS count carried on under the realm-qualified subject.
-    for (const user of [totpUser, phoneUser]) {
-      const account = await upgraded.call('account', user.id);
-      assert.equal(account.realm, 'users-permissions');
-      for (const legacy of ['totpSecret', 'totpPending', 'totpEnabledAt', 'totpLastStep', 'phone', 'phoneMasked', 'phoneVerifiedAt']) {
-        assert.equal(account[legacy], null, `${legacy} of user ${user.id} was not cleared`);
-      }
-    }
+    // The factors in their own rows and, for a rollback, still in the previous layout's
+    // columns; every row in the realm, and the hour's SMS count carried on under the
+    // realm-qualified subject.
+    for (const user of [totpUser, phoneUser]) assert.equal((await upgraded.call('account', user.id)).realm, 'users-permissions');
     const factors = await upgraded.call('rows', 'factor', {});
     const bySlot = (rows) => rows.sort((a, b) => a[1].localeCompare(b[1]));
     assert.deepEqual(bySlot(factors.map((row) => [row.userId, row.slot, row.realm])), [
       [phoneUser.id, 'phone', 'users-permissions'],
       [totpUser.id, 'totp', 'users-permissions'],
     ]);
+    await assertMirrored(upgraded);
     // (PostgreSQL lists an index's columns in the table's order, where realm came last.)
     const unique = (await upgraded.call('indexes', 'two_factor_accounts'))
       .filter((index) => index.type === 'unique')
@@ -192,7 +175,62 @@ test(`an install made by the plugin of ${OLD}: its users sign in as before after
     const [sent] = await upgraded.call('rows', 'limit', { scope: 'sent:sms', subject: `users-permissions:${phoneUser.id}` });
     assert.equal(sent?.times.split(',').length, 2, 'the SMS sent before the upgrade still counts');
     assert.equal(await upgraded.call('count', 'limit', { subject: String(phoneUser.id) }), 0);
+
+    // A factor enrolled after the upgrade, and one changed: a new user adds an app, the
+    // TOTP user's replay guard moves on.
+    const lateUser = await upgraded.call('createUser', { role: 'upgrade' });
+    const lateJwt = (await upgraded.http.post('/api/auth/local', password(lateUser))).body.jwt;
+    const lateSecret = (await upgraded.http.post('/api/auth/2fa/totp/setup', {}, { token: lateJwt })).body.data.secret;
+    await nextStep(upgraded);
+    const lateConfirm = await upgraded.http.post('/api/auth/2fa/totp/confirm', { code: totp(lateSecret) }, { token: lateJwt });
+    assert.equal(lateConfirm.status, 200, JSON.stringify(lateConfirm.body));
+    await assertMirrored(upgraded);
     await upgraded.stop();
+    nodes.length = 0;
+
+    // A rollback: the previous version starts once on the upgraded database (its schema
+    // sync drops the factor table). Every user still signs in with the factor they had,
+    // and a user enrols there.
+    const rolledBack = await start(env, { old: true });
+    nodes.push(rolledBack);
+    await rolledBack.call('shiftClock', offset);
+    const signsInWithTotp = async (node, user, userSecret, what) => {
+      await nextStep(node);
+      const asked = await node.http.post('/api/auth/local', password(user));
+      assert.equal(asked.status, 401, `${what}: ${JSON.stringify(asked.body)}`);
+      assert.equal(asked.body.error.details.method, 'totp', `${what}: asked for the app`);
+      const done = await verify(node.http, asked.body.error.details.challenge, totp(userSecret));
+      assert.equal(done.status, 200, `${what}: ${JSON.stringify(done.body)}`);
+    };
+    await signsInWithTotp(rolledBack, totpUser, secret, 'the TOTP user on the previous version');
+    await signsInWithTotp(rolledBack, lateUser, lateSecret, 'a user who enrolled after the upgrade, on the previous version');
+    const onOld = await startLogin(rolledBack.http, sms, phoneUser);
+    assert.equal(onOld.method, 'sms');
+    assert.equal((await verify(rolledBack.http, onOld.challenge, onOld.code)).status, 200, 'the phone user on the previous version');
+    const oldUser = await rolledBack.call('createUser', { role: 'upgrade' });
+    const oldJwt = (await rolledBack.http.post('/api/auth/local', password(oldUser))).body.jwt;
+    const oldSecret = (await rolledBack.http.post('/api/auth/2fa/totp/setup', {}, { token: oldJwt })).body.data.secret;
+    await nextStep(rolledBack);
+    assert.equal((await rolledBack.http.post('/api/auth/2fa/totp/confirm', { code: totp(oldSecret) }, { token: oldJwt })).status, 200);
+    await rolledBack.stop();
+    nodes.length = 0;
+
+    // This version again: the factors are copied back, nothing is lost.
+    const restored = await start(env);
+    nodes.push(restored);
+    await restored.call('shiftClock', offset);
+    assert.deepEqual(await movedBy(restored), { factors: 4, mirrored: 0 }, 'the four factors copied back');
+    await signsInWithTotp(restored, totpUser, secret, 'the TOTP user after the rollback');
+    await signsInWithTotp(restored, lateUser, lateSecret, 'the user who enrolled after the upgrade');
+    await signsInWithTotp(restored, oldUser, oldSecret, 'the user who enrolled on the previous version');
+    const back = await startLogin(restored.http, sms, phoneUser);
+    assert.equal(back.method, 'sms');
+    assert.equal((await verify(restored.http, back.challenge, back.code)).status, 200, 'the phone user after the rollback');
+    const optional = await restored.http.post('/api/auth/local', password(totpUser));
+    assert.equal(optional.status, 401, 'an optional-role user with a factor is still asked for it');
+    await assertMirrored(restored);
+    const current = await restored.call('rows', 'factor', {});
+    await restored.stop();
     nodes.length = 0;
 
     // A second start finds nothing to do.
@@ -200,12 +238,12 @@ test(`an install made by the plugin of ${OLD}: its users sign in as before after
     nodes.push(restarted);
     await restarted.call('shiftClock', offset);
     assert.doesNotMatch(await restarted.call('logs'), /\[two-factor\] upgrade:/);
-    assert.deepEqual((await restarted.call('rows', 'factor', {})).map((row) => row.id).sort(), factors.map((row) => row.id).sort());
+    assert.deepEqual((await restarted.call('rows', 'factor', {})).map((row) => row.id).sort(), current.map((row) => row.id).sort());
     const still = await restarted.http.post('/api/auth/local', password(totpUser), { headers: { 'x-two-factor-device': deviceToken } });
     assert.equal(still.status, 200, 'the rotated device token still skips the second step');
 
-    // A start that died between the copy and the clear: the next one clears what was
-    // copied (the copy is not made twice) and copies the rest.
+    // A start that died midway: the next one copies what is left (never a row twice), and
+    // gives factor rows whose columns the release before this one cleared their copy.
     const stamp = Date.now();
     const accounts = Array.from({ length: 20 }, (_, i) => ({
       realm: 'users-permissions',
@@ -215,13 +253,17 @@ test(`an install made by the plugin of ${OLD}: its users sign in as before after
       totp_enabled_at: stamp,
     }));
     const copied = accounts.slice(0, 10).map((row) => ({ realm: row.realm, user_id: row.user_id, slot: 'totp', secret: row.totp_secret, enabled_at: stamp }));
-    await restarted.call('insertRows', 'two_factor_accounts', accounts);
-    await restarted.call('insertRows', 'two_factor_factors', copied);
+    const cleared = Array.from({ length: 5 }, (_, i) => ({ realm: 'users-permissions', user_id: 600_000 + i, failures: 0 }));
+    const movedOut = cleared.map((row, i) => ({ realm: row.realm, user_id: row.user_id, slot: 'phone', secret: `v1.moved-${i}`, masked: '+1•••••0000', enabled_at: stamp }));
+    await restarted.call('insertRows', 'two_factor_accounts', [...accounts, ...cleared]);
+    await restarted.call('insertRows', 'two_factor_factors', [...copied, ...movedOut]);
     const completed = await restarted.call('migrate');
-    assert.deepEqual([completed.accounts, completed.factors], [20, 20]);
-    assert.equal(await restarted.call('count', 'factor', { userId: { $gte: 500_000 } }), 20, 'one row per slot');
-    assert.equal(await restarted.call('count', 'account', { userId: { $gte: 500_000 }, totpSecret: { $notNull: true } }), 0);
-    assert.equal((await restarted.call('migrate')).accounts, 0, 'and then there is nothing left to do');
+    assert.deepEqual([completed.factors, completed.mirrored], [10, 5]);
+    assert.equal(await restarted.call('count', 'factor', { userId: { $gte: 500_000 } }), 25, 'one row per slot');
+    assert.equal(await restarted.call('count', 'account', { userId: { $gte: 600_000 }, phone: { $notNull: true } }), 5);
+    await assertMirrored(restarted);
+    const again2 = await restarted.call('migrate');
+    assert.deepEqual([again2.factors, again2.mirrored], [0, 0], 'and then there is nothing left to do');
     t.diagnostic(`${database.kind()}: ${((Date.now() - began) / 1000).toFixed(1)} s`);
   } finally {
     await Promise.all(nodes.map((node) => node.stop().catch(() => {})));
@@ -230,13 +272,13 @@ test(`an install made by the plugin of ${OLD}: its users sign in as before after
   }
 });
 
-test('two processes starting together on the old data move it exactly once; so do upgrades racing without the startup lock', async (t) => {
+test('two processes starting together on the old data copy it exactly once; so do upgrades racing without the startup lock', async (t) => {
   if (database.kind() === 'sqlite') return t.skip('several processes need a server database (run with DB=postgres or DB=mariadb)');
-  const why = await unavailable();
+  const why = await restarts.unavailable();
   if (why) return t.skip(why);
   const began = Date.now();
   const sms = await twilio.start();
-  const db = await scratchDatabase();
+  const db = await restarts.scratchDatabase('upgrade');
   const env = { ...appSecrets(), ...sms.env, ...db.env };
   const nodes = [];
   try {
@@ -264,14 +306,14 @@ test('two processes starting together on the old data move it exactly once; so d
 
     nodes.push(...(await Promise.all([start(env), start(env)])));
     const moved = await Promise.all(nodes.map(movedBy));
-    t.diagnostic(`the two processes moved ${moved.map((m) => m.accounts).join(' and ')} accounts`);
+    t.diagnostic(`the two processes copied ${moved.map((m) => m.factors).join(' and ')} factors`);
     const total = (key) => moved.reduce((sum, m) => sum + m[key], 0);
-    assert.equal(total('accounts'), extra.length + users.length, 'every account moved by exactly one process');
-    assert.equal(total('factors'), 2 * extra.length + users.length);
+    assert.equal(total('factors'), 2 * extra.length + users.length, 'every factor copied by exactly one process');
+    assert.equal(total('mirrored'), 0);
     assert.equal(await nodes[0].call('count', 'factor', {}), 2 * extra.length + users.length, 'one factor row per slot');
-    const legacy = ['totpSecret', 'totpPending', 'totpEnabledAt', 'totpLastStep', 'phone', 'phoneMasked', 'phoneVerifiedAt'];
-    const legacyLeft = () => nodes[1].call('count', 'account', { $or: legacy.map((field) => ({ [field]: { $notNull: true } })) });
-    assert.equal(await legacyLeft(), 0, 'no legacy column left set');
+    // The previous layout's columns stay as they were, for a rollback.
+    const legacyKept = () => nodes[1].call('count', 'account', { phone: { $notNull: true }, totpSecret: { $notNull: true } });
+    assert.equal(await legacyKept(), extra.length, 'the legacy columns are kept');
     for (const [i, user] of users.entries()) {
       const http = nodes[i % 2].http;
       const { challenge, code } = await startLogin(http, sms, user);
@@ -282,18 +324,14 @@ test('two processes starting together on the old data move it exactly once; so d
     const more = legacyRows(2_000_000).map((row) => ({ ...row, realm: 'users-permissions' }));
     await nodes[0].call('insertRows', 'two_factor_accounts', more);
     const raced = await Promise.all([...nodes, ...nodes].map((node) => node.call('migrate')));
-    t.diagnostic(`four racing upgrades moved ${raced.map((r) => r.accounts).join(', ')} accounts`);
-    assert.equal(
-      raced.reduce((sum, r) => sum + r.accounts, 0),
-      more.length,
-      'every account moved by exactly one upgrade',
-    );
+    t.diagnostic(`four racing upgrades copied ${raced.map((r) => r.factors).join(', ')} factors`);
     assert.equal(
       raced.reduce((sum, r) => sum + r.factors, 0),
       2 * more.length,
+      'every factor copied by exactly one upgrade',
     );
     assert.equal(await nodes[0].call('count', 'factor', {}), 2 * (extra.length + more.length) + users.length);
-    assert.equal(await legacyLeft(), 0, 'no legacy column left set');
+    assert.equal(await legacyKept(), extra.length + more.length, 'the legacy columns are kept');
     t.diagnostic(`${database.kind()}: ${((Date.now() - began) / 1000).toFixed(1)} s`);
   } finally {
     await Promise.all(nodes.map((node) => node.stop().catch(() => {})));

@@ -7,6 +7,7 @@
 const parts = require('./plugin');
 const privateTables = require('./private-tables');
 const migrate = require('./store/migrate');
+const reseal = require('./store/reseal');
 
 const ACTIONS = [
   { uid: 'settings.read', displayName: 'Read the two-factor policy', subCategory: 'settings' },
@@ -30,6 +31,8 @@ const bootstrap = async ({ strapi }) => {
   part.delivery.load();
   // After the configuration checks: a start that stops on one changes no rows.
   await migrate(strapi);
+  // While previous secrets are configured, what they sealed is sealed again under the current one.
+  await reseal(strapi, part, part.clock.now());
   // What was granted under a user's old credentials ends when they change.
   part.host.watchCredentials((userId) => part.credentials.end(userId));
   await part.host.prepare();

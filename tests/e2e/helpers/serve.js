@@ -21,6 +21,7 @@ const ipc = require('./ipc');
     logs: () => app.logs(),
     count: (type, where) => app.strapi.db.query(`plugin::two-factor.${type}`).count({ where }),
     rows: (type, where) => app.strapi.db.query(`plugin::two-factor.${type}`).findMany({ where }),
+    updateRows: async (type, where, data) => (await app.strapi.db.query(`plugin::two-factor.${type}`).updateMany({ where, data })).count,
     indexes: (tableName) => app.strapi.db.dialect.schemaInspector.getIndexes(tableName),
     migrate: () => require('strapi-plugin-two-factor/strapi-server').bootstrap.migrate(app.strapi),
     insertRows: async (tableName, rows) => {

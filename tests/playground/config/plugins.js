@@ -37,6 +37,8 @@ module.exports = ({ env }) => ({
     ...(env('TWO_FACTOR_PLUGIN_PATH') ? { resolve: env('TWO_FACTOR_PLUGIN_PATH') } : {}),
     config: {
       secret: env('TWO_FACTOR_SECRET'),
+      // A rotation: the secrets before TWO_FACTOR_SECRET, comma-separated, most recent first.
+      previousSecrets: env.array('TWO_FACTOR_PREVIOUS_SECRETS', []),
       roles: {
         authenticated: { enforcement: 'required', methods: ['totp', 'sms', 'email'], trustedDeviceDays: 30 },
       },

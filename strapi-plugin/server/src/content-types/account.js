@@ -25,10 +25,11 @@ module.exports = {
     // conditional write (so of two at once, one wins), and only codes of this generation work.
     recoveryGeneration: { type: 'integer', default: 0, private: true },
 
-    // Legacy: where the factors were kept before they had their own table. Read only by
-    // the upgrade (store/migrate.js), which copies them to factor rows and clears them.
-    // They stay declared because Strapi's schema sync drops a column whose attribute is
-    // removed (with its data, on a database not yet upgraded); a later version drops them.
+    // Legacy: where the previous release (d24fd0e) keeps the factors. Kept as a copy of
+    // the users-permissions factor rows, written with them in one transaction (store/sql.js,
+    // store/legacy.js), so that a rollback to that release finds every factor; the next
+    // start of this one copies back what that release changed (store/migrate.js). A later
+    // release, once rollbacks to d24fd0e are no longer supported, stops writing and drops them.
     totpSecret: { type: 'text', private: true },
     totpPending: { type: 'text', private: true },
     totpEnabledAt: { type: 'biginteger', private: true },

@@ -57,6 +57,8 @@ module.exports = ({ strapi }) => {
     ...(await part.settings.get()),
     options: { methods: METHODS, enforcements: ENFORCEMENTS, ranges: RANGES, trustedDeviceDays: TRUSTED_DEVICE_DAYS },
     delivery: part.delivery.status(),
+    // The secrets a rotation still keeps, and what the last start found sealed under them.
+    rotation: { ...(await part.settings.rotation()), previousSecrets: part.keys.previousSecrets() },
   });
 
   return {
@@ -110,6 +112,8 @@ module.exports = ({ strapi }) => {
         data: {
           id: user.id,
           methods: { totp: factors.totp, sms: factors.phoneMasked },
+          // Enrolled, but its stored value does not open under the configured secrets.
+          unavailable: factors.unavailable,
           failures: factors.row?.failures ?? 0,
           locked: lock.locked,
           lockedUntil: lock.locked ? iso(lock.until) : null,

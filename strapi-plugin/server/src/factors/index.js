@@ -21,23 +21,39 @@ module.exports = (d) => {
 
     /**
      * What the user has enrolled (absent rows mean nothing); `phone` is the opened number,
-     * and `row` the account row (lockout counters, recovery set), read at the same time.
+     * `row` the account row (lockout counters, recovery set), read at the same time, and
+     * `unavailable` the methods enrolled whose stored value does not open (a secret no
+     * longer configured, a corrupt row): never offered, said in a log line and a
+     * `two-factor.factor.unreadable` event, and still enrolled (no factor is bound in
+     * their place without proof).
      */
     async of(userId) {
       const [row, slots] = await Promise.all([d.accounts.find(userId), d.store.factors.list(userId)]);
       const inSlot = (slot) => slots.find((factor) => factor.slot === slot) ?? null;
+      const unavailable = [];
+      const app = totp.read(userId, inSlot(totp.slot));
+      if (app === 'unavailable') unavailable.push(METHODS.totp);
       const phoneRow = inSlot(sms.slot);
-      const phone = await sms.read(userId, phoneRow);
+      let phone = await sms.read(userId, phoneRow);
+      if (phone === sms.UNAVAILABLE) {
+        unavailable.push(METHODS.sms);
+        phone = null;
+      }
+      for (const method of unavailable) {
+        d.log.warn(`[two-factor] the ${method} factor of user ${userId} does not open under the current or a previous secret: unavailable until it is set up again or reset`);
+        d.events.emit('factor.unreadable', { userId, method });
+      }
       return {
-        totp: totp.read(inSlot(totp.slot)),
+        totp: app !== null,
         phone,
-        phoneMasked: phone === null ? null : (phoneRow.masked ?? mask(METHODS.sms, phone)),
+        phoneMasked: phoneRow?.enabledAt ? (phoneRow.masked ?? (phone === null ? null : mask(METHODS.sms, phone))) : null,
         row,
+        unavailable,
       };
     },
 
-    /** Whether any factor is enrolled (e-mail needs no enrolment, so it does not count). */
-    enrolled: (state) => Object.values(byMethod).some((factor) => factor.enrolled(state)),
+    /** Whether any factor is enrolled, usable or not (e-mail needs no enrolment, so it does not count). */
+    enrolled: (state) => Object.values(byMethod).some((factor) => factor.enrolled(state)) || state.unavailable.length > 0,
 
     /** The methods a login may use for this user, in the role's order. */
     usable: (user, policy, state) => policy.methods.filter((method) => byMethod[method].usable(user, state)),

@@ -6,7 +6,12 @@
 const { METHODS, SLOTS } = require('../names');
 const mask = require('../mask');
 
+/** What `read` answers for a number that does not open. */
+const UNAVAILABLE = Symbol('unavailable');
+
 const phoneFor = (userId) => `two-factor phone user:${userId}`;
+// What this factor keeps sealed in its row, for the start-up pass that seals again (store/reseal.js).
+const SEALED = Object.freeze({ slot: SLOTS.phone, fields: ['secret'], binding: phoneFor, text: true });
 
 /** @param {import('../plugin').Parts} d */
 module.exports = (d) => {
@@ -18,17 +23,19 @@ module.exports = (d) => {
     slot: SLOTS.phone,
     enrolled: (state) => state.phone !== null,
     usable: (_user, state) => state.phone !== null,
+    UNAVAILABLE,
 
     /**
-     * The verified number in the user's row of this slot (null: no row), opened. One
-     * stored before numbers were sealed (or under a previous secret) reads as it is and
-     * is sealed again under the current key.
+     * The verified number in the user's row of this slot (null: no row), opened, or
+     * `UNAVAILABLE` when it does not open. One stored before numbers were sealed (or
+     * under a previous secret) reads as it is and is sealed again under the current key.
      */
     async read(userId, row) {
       if (!row?.enabledAt || !row.secret) return null;
-      const { text: phone, stale } = d.keys.openText(row.secret, phoneFor(userId));
-      if (stale) await d.store.factors.put(userId, SLOTS.phone, fields(userId, phone));
-      return phone;
+      const opened = d.keys.openStored(row.secret, phoneFor(userId), { text: true });
+      if (!opened) return UNAVAILABLE;
+      if (opened.stale) await d.store.factors.put(userId, SLOTS.phone, fields(userId, opened.text));
+      return opened.text;
     },
 
     /** Binds the number a phone-setup code was just confirmed for. */
@@ -39,3 +46,4 @@ module.exports = (d) => {
     },
   };
 };
+module.exports.SEALED = SEALED;

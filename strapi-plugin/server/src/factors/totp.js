@@ -11,21 +11,39 @@ const { DEFAULT_OTP_DIGITS } = tf.LIMITS;
 const CODE = new RegExp(`^\\d{${DEFAULT_OTP_DIGITS}}$`);
 // Sealed secrets are bound to their user: a value copied to another row does not open.
 const sealedFor = (userId) => `two-factor totp user:${userId}`;
+// What this factor keeps sealed in its row, for the start-up pass that seals again (store/reseal.js).
+const SEALED = Object.freeze({ slot: SLOTS.totp, fields: ['secret', 'pending'], binding: sealedFor, text: false });
 
 /** @param {import('../plugin').Parts} d */
 module.exports = (d) => {
   const issuer = () => d.config('totp').issuer || d.config('appName');
   const window = () => d.config('totp').window;
-  const open = (sealed, userId) => d.keys.open(sealed, sealedFor(userId));
+  // A value that does not open (a dropped secret, a corrupt row) is null: the factor is unavailable.
+  const open = (sealed, userId) => d.keys.openStored(sealed, sealedFor(userId));
   const store = () => d.store.factors;
 
   return {
     method: METHODS.totp,
     slot: SLOTS.totp,
-    /** What the user's row of this slot says of the factor (null: no row). */
-    read: (row) => Boolean(row?.enabledAt),
+    /**
+     * What the user's row of this slot says of the factor (null: no row): `'enrolled'`,
+     * `'unavailable'` (its secret does not open), or null.
+     */
+    read(userId, row) {
+      if (!row?.enabledAt) return null;
+      const opened = open(row.secret, userId);
+      if (!opened) return 'unavailable';
+      opened.plaintext.fill(0);
+      return 'enrolled';
+    },
     enrolled: (state) => state.totp,
-    usable: (_user, state) => state.totp,
+    usable: (_user, state) => state.totp && !state.unavailable.includes(METHODS.totp),
+
+    /** Whether the user's app can prove anything now: enrolled, and its secret opens. */
+    async available(userId) {
+      const row = await store().get(userId, SLOTS.totp);
+      return this.read(userId, row) === 'enrolled';
+    },
 
     /** A new pending secret: `{ secret (base32), uri, qrSvg }`. The secret is returned once. */
     async start(user) {
@@ -43,8 +61,10 @@ module.exports = (d) => {
     /** Activates the pending secret if `code` is current for it; false otherwise. */
     async confirm(userId, code, now) {
       const row = await store().get(userId, SLOTS.totp);
-      if (!row?.pending || !CODE.test(code)) return false;
-      const step = tf.verifyTotp(code, open(row.pending, userId).plaintext, { now, window: window() });
+      const pending = row?.pending && open(row.pending, userId);
+      if (!pending || !CODE.test(code)) return false;
+      const step = tf.verifyTotp(code, pending.plaintext, { now, window: window() });
+      pending.plaintext.fill(0);
       if (step === null) return false;
       // Conditional on the same pending value: two confirms cannot both activate.
       const activated = { secret: row.pending, pending: null, enabledAt: now };
@@ -54,8 +74,9 @@ module.exports = (d) => {
     /** Whether `code` is a current TOTP of the user, accepted at most once. */
     async prove(userId, code, now) {
       const row = await store().get(userId, SLOTS.totp);
-      if (!row?.enabledAt || !CODE.test(code)) return false;
-      const { plaintext, stale } = open(row.secret, userId);
+      const opened = row?.enabledAt && open(row.secret, userId);
+      if (!opened || !CODE.test(code)) return false;
+      const { plaintext, stale } = opened;
       const step = tf.verifyTotp(code, plaintext, { now, window: window(), afterStep: row.totpLastStep });
       // Sealed under a previous secret: seal it again under the current one on the way.
       const resealed = stale ? { secret: d.keys.seal(plaintext, sealedFor(userId)) } : {};
@@ -65,3 +86,4 @@ module.exports = (d) => {
     },
   };
 };
+module.exports.SEALED = SEALED;

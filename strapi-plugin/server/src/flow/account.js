@@ -25,6 +25,7 @@ module.exports = (d) => ({
           sms: factors.phoneMasked,
           email: user.email ? mask(METHODS.email, user.email) : null,
         },
+        unavailable: factors.unavailable,
         recoveryCodesRemaining: await d.recovery.remaining(user.id),
         trustedDeviceDays: policy.trustedDeviceDays ?? 0,
         trustedDevices: await d.devices.list(user.id, now),

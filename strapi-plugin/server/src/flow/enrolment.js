@@ -100,6 +100,8 @@ module.exports = (d) => {
       await d.proof.assertUnlocked(user.id, now);
       const before = await d.factors.of(user.id);
       const row = await checkChallengeCode(user.id, PURPOSES.phone, code, now);
+      // A number sealed under a secret no longer configured cannot be bound.
+      if (row.destination === null) throw new errors.ValidationError('No code is pending. Ask for a new one.');
       await d.factors.setPhone(user.id, row.destination, now);
       return confirmed(ctx, user, 'phone.added', before);
     },

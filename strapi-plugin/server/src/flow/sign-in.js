@@ -154,6 +154,9 @@ module.exports = (d) => {
       // The stock answer, to the holder of a challenge (who proved the password).
       if (user.blocked === true) throw new errors.ApplicationError('Your account has been blocked by an administrator');
 
+      // A TOTP challenge whose secret no longer opens proves nothing: it ends before a
+      // guess is taken, and the next sign-in offers what is still usable.
+      if (row.method === METHODS.totp && !(await d.factors.totp.available(row.userId))) throw challengeClosed('unavailable');
       const taken = await take(row, code, now);
       if (taken.closed) {
         const current = await challenges.findByToken(challenge);

@@ -14,6 +14,8 @@ const SENT_CODE = new RegExp(`^\\d{${MIN_CODE_DIGITS},${MAX_CODE_DIGITS}}$`);
 const PURGE_EVERY_MS = 60 * 1000;
 
 const destinationFor = (userId) => `two-factor destination user:${userId}`;
+// What a challenge keeps sealed, for the start-up pass that seals again (store/reseal.js).
+const SEALED = Object.freeze({ fields: ['destination'], binding: destinationFor, text: true });
 
 /** @param {import('../plugin').Parts} d */
 module.exports = (d) => {
@@ -25,8 +27,12 @@ module.exports = (d) => {
   /** Where the code goes, sealed and bound to the user: no number is stored in the clear. */
   const sealDestination = (userId, destination) => (destination === null ? null : d.keys.sealText(destination, destinationFor(userId)));
 
-  /** A stored challenge with its destination opened (a row from before sealing holds the text itself). */
-  const opened = (row) => row && { ...row, destination: row.destination ? d.keys.openText(row.destination, destinationFor(row.userId)).text : null };
+  /**
+   * A stored challenge with its destination opened (a row from before sealing holds the
+   * text itself); null when it does not open, as once the challenge has ended.
+   */
+  const opened = (row) =>
+    row && { ...row, destination: row.destination ? (d.keys.openStored(row.destination, destinationFor(row.userId), { text: true })?.text ?? null) : null };
 
   /** A fresh code of `digits` digits: what to store and what to send. */
   const freshCode = (digits) => {
@@ -190,3 +196,4 @@ module.exports = (d) => {
     },
   };
 };
+module.exports.SEALED = SEALED;

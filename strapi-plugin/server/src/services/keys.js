@@ -38,6 +38,7 @@ module.exports = (d) => {
   // secret still verify and open (and say `stale`), so a secret can be rotated without
   // locking enrolled users out.
   let keyring = null;
+  let previousCount = 0;
   const loaded = () => {
     if (!keyring) throw new Error('strapi-plugin-two-factor: keys used before bootstrap');
     return keyring;
@@ -68,6 +69,7 @@ module.exports = (d) => {
       }
       try {
         keyring = new tf.Keyring({ context: CONTEXT, secret: master, previous });
+        previousCount = previous.length;
       } finally {
         for (const bytes of [master, ...previous]) bytes.fill(0);
       }
@@ -110,5 +112,23 @@ module.exports = (d) => {
       plaintext.fill(0);
       return { text, stale };
     },
+
+    /**
+     * `open` (or `openText`, with `text`) of a stored value, or null when it does not
+     * open: sealed under a secret no longer configured, or not a sealed value at all (a
+     * corrupt row). Stored values are data, not arguments: a caller makes the factor
+     * unavailable, never a 500.
+     */
+    openStored(value, associatedData, { text = false } = {}) {
+      try {
+        return text ? this.openText(value, associatedData) : this.open(value, associatedData);
+      } catch (error) {
+        if (error instanceof tf.TwoFactorError || error instanceof RangeError || error instanceof TypeError) return null;
+        throw error;
+      }
+    },
+
+    /** How many previous secrets are configured: while any is, stored values are sealed again at start-up. */
+    previousSecrets: () => previousCount,
   };
 };

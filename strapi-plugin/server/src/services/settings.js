@@ -16,6 +16,8 @@ const parts = require('../plugin');
 const GROUPS = Object.keys(codeSettings);
 const STORE = { type: 'plugin', name: 'two-factor' };
 const STORED_KEYS = ['roles', 'codes'];
+// Where the start-up pass that seals again records what it found, for the settings page.
+const ROTATION_KEY = 'rotation';
 const CORE_STORE_UID = 'strapi::core-store';
 
 
@@ -47,6 +49,10 @@ module.exports = ({ strapi }) => {
     Object.fromEntries(GROUPS.map((name) => [name, { ...strapi.config.get(`plugin::two-factor.${name}`), ...saved[name] }]));
 
   return {
+    /** The last start-up pass that sealed stored values again (store/reseal.js), or null. */
+    rotation: async () => (await store().get({ key: ROTATION_KEY })) ?? null,
+    recordRotation: (value) => store().set({ key: ROTATION_KEY, value }),
+
     /** What the store holds under `key` ('roles' or 'codes'), `{}` before the first save. */
     async stored(key) {
       return (await store().get({ key })) ?? {};

@@ -13,33 +13,31 @@
 // (the next one completes it):
 //
 // 1. Rows without a realm get the users-permissions realm: before realms it was the only one.
-// 2. An account row whose legacy factor columns are set (content-types/account.js) has
-//    them copied to factor rows, `insert ... on conflict do nothing` (MySQL: `insert
-//    ignore`), and then cleared by an UPDATE that holds only while they still hold what
-//    was copied. Of processes racing on a row, one clears it and counts it; a copy made
-//    twice is one row (the unique index). Sealed values are copied as they are: their
-//    binding (`user:<id>`) does not change.
-// 3. The limits of per-user scopes, whose subject was the bare user id, are renamed to
+// 2. A slot whose legacy account columns are set (content-types/account.js) and that has
+//    no factor row is copied to one, `insert ... on conflict do nothing` (MySQL: `insert
+//    ignore`): an install of the previous release, or one where that release ran since
+//    (a rollback; its schema sync dropped the factor table). Of processes racing on a
+//    row, one inserts it and counts it (the unique index). Sealed values are copied as
+//    they are: their binding (`user:<id>`) does not change.
+// 3. A users-permissions factor row whose legacy columns do not mirror it has them
+//    written (store/legacy.js): an install upgraded by the release that moved factors out
+//    and cleared the columns. From then on every factor write keeps them current, so a
+//    rollback to the previous release loses nothing.
+// 4. The limits of per-user scopes, whose subject was the bare user id, are renamed to
 //    the realm-qualified subject (names.js userSubject), so that hour and day windows
 //    under way carry on.
 const { createHash } = require('node:crypto');
 const table = require('./table');
-const { REALMS, SLOTS, userSubject } = require('../names');
+const legacy = require('./legacy');
+const { userSubject } = require('../names');
 
 const { num, retried } = table;
 
 const uid = (name) => `plugin::two-factor.${name}`;
-const LEGACY_REALM = REALMS.usersPermissions;
+const LEGACY_REALM = legacy.REALM;
 const REALMED = ['account', 'challenge', 'device', 'recovery-code'];
 
-// Where each factor's legacy account columns go: attribute names, account -> factor.
-const MOVES = [
-  { slot: SLOTS.totp, fields: { totpSecret: 'secret', totpPending: 'pending', totpEnabledAt: 'enabledAt', totpLastStep: 'totpLastStep' } },
-  { slot: SLOTS.phone, fields: { phone: 'secret', phoneMasked: 'masked', phoneVerifiedAt: 'enabledAt' } },
-];
-const LEGACY = MOVES.flatMap((move) => Object.keys(move.fields));
-const FACTOR_FIELDS = ['secret', 'pending', 'masked', 'enabledAt', 'totpLastStep'];
-// Accounts per transaction: one multi-row insert and one conditional clear per account.
+// Rows read at a time, and factor rows inserted in one statement.
 const CHUNK = 100;
 
 // The scopes that versions before realms counted per user, with the bare user id as the
@@ -127,60 +125,135 @@ const giveRealm = async (strapi) => {
   return count;
 };
 
-/** Moves the legacy factor columns of accounts to factor rows: `{ accounts, factors }` this process moved. */
-const moveFactors = async (strapi) => {
+/**
+ * Inserts factor rows given by column names, a row per slot being kept when one is
+ * there already; how many were new. Exact when processes race: each row is inserted by
+ * one of them (PostgreSQL and SQLite return the rows inserted; MySQL counts them).
+ */
+const insertNew = async (strapi, factors, rows, trx) => {
+  const f = factors.col;
+  const statement = factors.query(trx).insert(rows).onConflict([f.realm, f.userId, f.slot]).ignore();
+  if (strapi.db.dialect.client !== 'mysql') return (await statement.returning(f.id)).length;
+  const { sql, bindings } = statement.toSQL().toNative();
+  const [result] = await (trx ?? strapi.db.connection).raw(sql, bindings);
+  return result.affectedRows;
+};
+
+/** One of the plugin's tables under an alias, for a join. */
+const aliased = (strapi, name, alias) => `${strapi.db.metadata.get(uid(name)).tableName} as ${alias}`;
+
+/** The SQL test "column a and column b hold different values" (null equals only null). */
+const differ = (where, a, b) =>
+  where.where((diff) =>
+    diff
+      .whereRaw('?? <> ??', [a, b])
+      .orWhere((one) => one.whereNull(a).whereNotNull(b))
+      .orWhere((one) => one.whereNotNull(a).whereNull(b)),
+  );
+
+/**
+ * Copies a slot's legacy account columns to a factor row where the user has none of that
+ * slot: an install of the previous release, or one where that release ran since (its
+ * schema sync dropped the factor table, so the account rows are what is current).
+ * How many factor rows this process copied.
+ */
+const copyToFactors = async (strapi) => {
   const accounts = table(strapi, uid('account'));
   const factors = table(strapi, uid('factor'));
   const a = accounts.col;
   const f = factors.col;
-  const moved = { accounts: 0, factors: 0 };
-
-  /** The factor rows an account row's legacy columns make (a slot with any value set). */
-  const factorRows = (row) =>
-    MOVES.filter((move) => Object.keys(move.fields).some((field) => row[a[field]] !== null)).map((move) => {
-      const values = Object.fromEntries(FACTOR_FIELDS.map((field) => [f[field], null]));
-      for (const [from, to] of Object.entries(move.fields)) values[f[to]] = row[a[from]];
-      return { [f.realm]: row[a.realm] ?? LEGACY_REALM, [f.userId]: row[a.userId], [f.slot]: move.slot, ...values };
-    });
-
-  const moveChunk = (rows) =>
-    strapi.db.connection.transaction(async (trx) => {
-      const made = rows.map(factorRows);
-      await factors.query(trx).insert(made.flat()).onConflict([f.realm, f.userId, f.slot]).ignore();
-      const cleared = Object.fromEntries(LEGACY.map((field) => [a[field], null]));
-      const counts = { accounts: 0, factors: 0 };
-      for (const [i, row] of rows.entries()) {
-        // Only while the row still holds what was copied: another process that moved it
-        // first, or a change made since, leaves it alone.
-        const clear = accounts.query(trx).where(a.id, row[a.id]);
-        for (const field of LEGACY) {
-          const value = row[a[field]];
-          if (value === null) clear.whereNull(a[field]);
-          else clear.where(a[field], value);
-        }
-        if ((await clear.update(cleared)) === 1) {
-          counts.accounts += 1;
-          counts.factors += made[i].length;
-        }
-      }
-      return counts;
-    });
-
-  for (let after = 0; ; ) {
-    const rows = await accounts
-      .query()
-      .select([a.id, a.realm, a.userId, ...LEGACY.map((field) => a[field])])
-      .where(a.id, '>', after)
-      .where((any) => LEGACY.forEach((field) => any.orWhereNotNull(a[field])))
-      .orderBy(a.id)
-      .limit(CHUNK);
-    if (rows.length === 0) return moved;
-    after = num(rows.at(-1)[a.id]);
-    // A deadlock rolls the whole chunk back; running it again is the remedy.
-    const counts = await retried(() => moveChunk(rows));
-    moved.accounts += counts.accounts;
-    moved.factors += counts.factors;
+  let copied = 0;
+  for (const [slot, columns] of Object.entries(legacy.COLUMNS)) {
+    const fields = Object.entries(columns);
+    for (let after = 0; ; ) {
+      const rows = await accounts
+        .query()
+        .select([`a.${a.id} as id`, `a.${a.userId} as userId`, ...fields.map(([, from]) => `a.${a[from]} as ${from}`)])
+        .from(aliased(strapi, 'account', 'a'))
+        .leftJoin(aliased(strapi, 'factor', 'f'), (on) =>
+          on.on(`f.${f.realm}`, `a.${a.realm}`).andOn(`f.${f.userId}`, `a.${a.userId}`).andOnVal(`f.${f.slot}`, slot),
+        )
+        .whereNull(`f.${f.id}`)
+        .where(`a.${a.realm}`, LEGACY_REALM)
+        .where(`a.${a.id}`, '>', after)
+        .where((any) => fields.forEach(([, from]) => any.orWhereNotNull(`a.${a[from]}`)))
+        .orderBy(`a.${a.id}`)
+        .limit(CHUNK);
+      if (rows.length === 0) break;
+      after = num(rows.at(-1).id);
+      const made = rows.map((row) => ({
+        [f.realm]: LEGACY_REALM,
+        [f.userId]: row.userId,
+        [f.slot]: slot,
+        ...Object.fromEntries(fields.map(([to, from]) => [f[to], row[from]])),
+      }));
+      // A deadlock rolls the statement back; running it again is the remedy.
+      copied += await retried(() => insertNew(strapi, factors, made));
+    }
   }
+  return copied;
+};
+
+/**
+ * Writes the legacy account columns of every users-permissions factor row that they do
+ * not mirror yet: an install upgraded by a release that moved factors out and cleared the
+ * columns, or a start that died between the two. Only while the account still holds
+ * what was read: a live write that changed both since is left as it is. How many
+ * account rows this process wrote.
+ */
+const mirrorFactors = async (strapi) => {
+  const accounts = table(strapi, uid('account'));
+  const factors = table(strapi, uid('factor'));
+  const a = accounts.col;
+  const f = factors.col;
+  let written = 0;
+  for (const [slot, columns] of Object.entries(legacy.COLUMNS)) {
+    const fields = Object.entries(columns);
+    for (let after = 0; ; ) {
+      const rows = await factors
+        .query()
+        .select([
+          `f.${f.id} as id`,
+          `f.${f.userId} as userId`,
+          `a.${a.id} as accountId`,
+          ...fields.flatMap(([field, column]) => [`f.${f[field]} as ${field}`, `a.${a[column]} as ${column}`]),
+        ])
+        .from(aliased(strapi, 'factor', 'f'))
+        .leftJoin(aliased(strapi, 'account', 'a'), (on) => on.on(`a.${a.realm}`, `f.${f.realm}`).andOn(`a.${a.userId}`, `f.${f.userId}`))
+        .where(`f.${f.realm}`, LEGACY_REALM)
+        .where(`f.${f.slot}`, slot)
+        .where(`f.${f.id}`, '>', after)
+        .where((any) => {
+          any.whereNull(`a.${a.id}`);
+          for (const [field, column] of fields) any.orWhere((one) => differ(one, `a.${a[column]}`, `f.${f[field]}`));
+        })
+        .orderBy(`f.${f.id}`)
+        .limit(CHUNK);
+      if (rows.length === 0) break;
+      after = num(rows.at(-1).id);
+      for (const row of rows) {
+        const values = Object.fromEntries(fields.map(([field, column]) => [a[column], row[field]]));
+        if (row.accountId === null) {
+          await retried(() =>
+            accounts
+              .query()
+              .insert({ [a.realm]: LEGACY_REALM, [a.userId]: row.userId, [a.failures]: 0, ...values })
+              .onConflict([a.realm, a.userId])
+              .ignore(),
+          );
+          written += 1;
+          continue;
+        }
+        const update = accounts.query().where(a.id, row.accountId);
+        for (const [, column] of fields) {
+          if (row[column] === null) update.whereNull(a[column]);
+          else update.where(a[column], row[column]);
+        }
+        written += await retried(() => update.clone().update(values));
+      }
+    }
+  }
+  return written;
 };
 
 /** Renames per-user limits to their realm-qualified subject; how many this process renamed. */
@@ -210,14 +283,16 @@ const qualifyLimits = async (strapi) => {
 const migrate = async (strapi) => {
   const upgrade = async () => {
     const realmed = await giveRealm(strapi);
-    const { accounts, factors } = await moveFactors(strapi);
-    return { realmed, accounts, factors, limits: await qualifyLimits(strapi) };
+    const factors = await copyToFactors(strapi);
+    const mirrored = await mirrorFactors(strapi);
+    return { realmed, factors, mirrored, limits: await qualifyLimits(strapi) };
   };
   const done = await upgrade().finally(() => unlock(strapi));
-  const { realmed, accounts, factors, limits } = done;
-  if (realmed + accounts + limits > 0) {
+  const { realmed, factors, mirrored, limits } = done;
+  if (realmed + factors + mirrored + limits > 0) {
     strapi.log.info(
-      `[two-factor] upgrade: moved ${factors} factors of ${accounts} accounts to their own table; ` +
+      `[two-factor] upgrade: copied ${factors} factors to their own table; ` +
+        `${mirrored} accounts given the previous layout's copy of their factors; ` +
         `${realmed} rows given the ${LEGACY_REALM} realm; ${limits} per-user limits renamed`,
     );
   }

@@ -12,8 +12,12 @@
 // every operation reads and writes that realm's rows only; its callers name users by id.
 const table = require('./table');
 const conditional = require('./conditional');
+const legacy = require('./legacy');
 
 const { num, retried } = table;
+
+// A write with no rule of its own: the values its caller matches are its whole condition.
+const UNRULED = Object.freeze({ guard: [], changes: [] });
 
 const UIDS = {
   challenges: 'plugin::two-factor.challenge',
@@ -75,6 +79,42 @@ const forRealm = (strapi, realm) => {
     const below = strapi.db.connection.select(col.id).from(kept.as('kept'));
     await retried(() => named(query()).where(col.id, '<', below).delete());
   };
+
+  /**
+   * Runs `write`, a change to the user's factor row of `slot` (every slot: null) that
+   * resolves to the fields it set (null: the row is gone, or the write did not stand),
+   * and keeps the account row's copy of them in the previous release's layout
+   * (store/legacy.js) in the same transaction: a rollback then finds every factor where
+   * it reads them. The factor row's lock, taken first, orders concurrent writes to one
+   * slot, and each slot has columns of its own, so the copy never lags its row.
+   */
+  const withMirror = (userId, slot, write) => {
+    const slots = slot === null ? Object.keys(legacy.COLUMNS) : [slot];
+    if (!slots.some((one) => legacy.mirrored(realm, one))) return retried(write);
+    return table.atomic(strapi, async () => {
+      const result = await write();
+      if (result === null && slot !== null) return null;
+      const { query, col } = raw('accounts');
+      const fields = Object.assign({}, ...slots.map((one) => legacy.accountFields(one, result)));
+      const values = Object.fromEntries(Object.entries(fields).map(([field, value]) => [col[field], value]));
+      if (Object.keys(values).length === 0) return result;
+      const updated = await query().where(col.realm, realm).where(col.userId, userId).update(values);
+      // A factor of a user with no account row yet (flows make it first): make it with the copy.
+      if (updated === 0 && result !== null) {
+        await query()
+          .insert({ [col.realm]: realm, [col.userId]: userId, [col.failures]: 0, ...values })
+          .onConflict([col.realm, col.userId])
+          .merge(Object.keys(values));
+      }
+      return result;
+    });
+  };
+
+  const applyFactor = (userId, slot, write, data = {}, match = {}) =>
+    withMirror(userId, slot, async () => {
+      const changed = await conditional.apply(strapi, UIDS.factors, { realm, userId, slot, ...match }, write, data);
+      return changed === 1 ? { ...data, ...conditional.asQuery(write).data } : null;
+    }).then((stood) => (stood ? 1 : 0));
 
   return {
     /** Runs `fn`'s store operations with one commit where that is cheaper (see table.together). */
@@ -151,20 +191,26 @@ const forRealm = (strapi, realm) => {
       list: async (userId) => (await q('factors').findMany({ where: { realm, userId } })).map(asFactor),
       get: async (userId, slot) => asFactor(await q('factors').findOne({ where: { realm, userId, slot } })),
       /** Sets fields of the user's row of `slot`, creating it if needed: one statement, safe in a race. */
-      async put(userId, slot, data) {
+      put(userId, slot, data) {
         const { query, col } = raw('factors');
         const values = Object.fromEntries(Object.entries(data).map(([field, value]) => [col[field], value]));
-        await retried(() =>
+        const upsert = () =>
           query()
             .insert({ [col.realm]: realm, [col.userId]: userId, [col.slot]: slot, ...values })
             .onConflict([col.realm, col.userId, col.slot])
-            .merge(Object.keys(values)),
-        );
+            .merge(Object.keys(values));
+        return withMirror(userId, slot, async () => (await upsert(), data));
       },
       /** A ruled write on the user's row of `slot`; `match` adds fields the row must still hold (a pending secret). */
-      apply: (userId, slot, write, data, match = {}) => apply('factors', { realm, userId, slot, ...match }, write, data),
+      apply: applyFactor,
+      /** Replaces `field` of the user's row of `slot` with `to` while it holds `from` (a value sealed again); 1 when it did. */
+      swap: (userId, slot, field, from, to) => applyFactor(userId, slot, UNRULED, { [field]: to }, { [field]: from }),
       /** Forgets every factor of the user. */
-      clear: (userId) => q('factors').deleteMany({ where: { realm, userId } }),
+      clear: (userId) =>
+        withMirror(userId, null, async () => {
+          await q('factors').deleteMany({ where: { realm, userId } });
+          return null;
+        }),
     },
 
     recovery: {

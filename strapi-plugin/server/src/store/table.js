@@ -80,9 +80,19 @@ module.exports.retried = (statement) => (unit.getStore() ? statement() : again(s
  * transaction there would add two round trips and hold row locks longer. Either way each
  * write still stands or not by its own row count.
  */
-module.exports.together = (strapi, fn) => {
+module.exports.together = (strapi, fn) =>
   // Elsewhere, or inside a unit already (a step's unit holds a part's own), as it comes.
-  if (strapi.db.dialect.client !== 'sqlite' || unit.getStore()) return fn();
+  strapi.db.dialect.client !== 'sqlite' || unit.getStore() ? fn() : inUnit(strapi, fn);
+
+/**
+ * Runs `fn`, whose statements are the store's alone, in one transaction on every
+ * database: for writes that must stand or fall together (a factor row and its mirror on
+ * the account row, store/legacy.js). Inside a unit already, it is part of that one.
+ */
+module.exports.atomic = (strapi, fn) => (unit.getStore() ? fn() : inUnit(strapi, fn));
+
+/** `fn` as one unit: one transaction, run again as a whole when the database rolled it back. */
+const inUnit = (strapi, fn) => {
   // Inside a transaction of Strapi's (a lifecycle), the unit is part of it: no retry of our own.
   const run = () =>
     strapi.db.transaction(async ({ trx }) => {
