@@ -119,6 +119,44 @@ test('30 logins in a row with the number cap raised: the account gets 10 SMS, th
   });
 });
 
+/** How many sends the window of `scope` and `subject` holds. */
+const counted = async (scope, subject) => {
+  const row = await app.strapi.db.query('plugin::two-factor.limit').findOne({ where: { scope, subject } });
+  return row?.times ? row.times.split(',').length : 0;
+};
+const accountWindow = (user) => counted('sent:sms', `users-permissions:${user.id}`);
+
+test("a cap counts what was sent: the number's cap gives the account's place back, and a failed delivery gives back both", async () => {
+  const user = await createUser(app.strapi, { role: 'smsonly', phone: nextPhone() });
+  await loginsInARow(user, 30);
+  assert.equal(sentTo(user.phoneNumber), 5);
+  assert.equal(await accountWindow(user), 5, "the account's window holds the 5 SMS sent, not the 25 the number's cap refused");
+
+  const other = await createUser(app.strapi, { role: 'smsonly', phone: nextPhone() });
+  sms.failNext(1);
+  const failed = await http.post('/api/auth/local', password(other));
+  assert.equal(failed.status, 503, JSON.stringify(failed.body));
+  const hash = app.strapi.plugin('two-factor').service('keys').subjectHash(other.phoneNumber);
+  assert.deepEqual([await accountWindow(other), await counted('sent:number', hash)], [0, 0], 'nothing went out, nothing is counted');
+});
+
+test("an admin's unlock and reset end the delivery windows a password alone filled", async () => {
+  const user = await createUser(app.strapi, { role: 'smsonly', phone: nextPhone() });
+  const { capped } = await loginsInARow(user, 7);
+  assert.equal(capped?.status, 429, 'the number is capped');
+  assert.equal((await http.post(`/two-factor/users/${user.id}/unlock`, {}, { token: admin })).status, 200);
+  const sent = sentTo(user.phoneNumber);
+  const after = await startLogin(http, sms, user);
+  assert.equal(after.method, 'sms', 'after the unlock a code is sent again');
+  assert.equal(sentTo(user.phoneNumber), sent + 1);
+
+  await loginsInARow(user, 6);
+  const hash = app.strapi.plugin('two-factor').service('keys').subjectHash(user.phoneNumber);
+  assert.ok((await counted('sent:number', hash)) > 0);
+  assert.equal((await http.post(`/two-factor/users/${user.id}/reset`, {}, { token: admin })).status, 200);
+  assert.deepEqual([await accountWindow(user), await counted('sent:number', hash)], [0, 0], 'the reset ended both windows');
+});
+
 test('a capped SMS does not stop a user with an authenticator app from signing in', async () => {
   const user = await createUser(app.strapi, { role: 'smsonly', phone: nextPhone() });
   const nextTotp = await enrolTotp(user);

@@ -103,6 +103,21 @@ test('30 logins spread over three processes send at most 10 SMS; the rest get 42
   }
 });
 
+test("40 logins over three processes whose number's cap binds first: the account's window counts exactly the SMS sent", { skip }, async (t) => {
+  assert.equal((await http[0].put('/two-factor/settings', { caps: { smsPerHour: 10, perNumberPerHour: 5 } }, { token: admin })).status, 200);
+  try {
+    const user = await nodes[0].call('createUser', { phone: nextPhone(), role: 'smsonly' });
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => http[i % 3].post('/api/auth/local', password(user))));
+    const [window] = await nodes[1].call('rows', 'limit', { scope: 'sent:sms', subject: `users-permissions:${user.id}` });
+    const recorded = window?.times ? window.times.split(',').length : 0;
+    t.diagnostic(`statuses: ${JSON.stringify(tally(results))}; SMS sent: ${sentTo(user.phoneNumber)}; recorded against the account: ${recorded}`);
+    assert.equal(sentTo(user.phoneNumber), 5);
+    assert.equal(recorded, sentTo(user.phoneNumber), 'no place is stranded by the refusals of the number cap');
+  } finally {
+    assert.equal((await http[0].put('/two-factor/settings', { caps: ROOMY }, { token: admin })).status, 200);
+  }
+});
+
 test('phone setup over three processes: one SMS per cooldown', { skip }, async () => {
   for (let round = 0; round < 3; round += 1) {
     const staff = await nodes[0].call('createUser', { role: 'staff' });

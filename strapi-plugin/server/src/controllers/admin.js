@@ -127,13 +127,16 @@ module.exports = ({ strapi }) => {
     async unlockUser(ctx) {
       const user = await targetUser(ctx);
       await part.accounts.resetFailures(user.id);
+      await part.caps.lift(user.id);
       audit(ctx, 'unlocked', user.id);
       ctx.body = { data: { id: user.id, unlocked: true } };
     },
 
-    /** Removes every factor, recovery code and trusted device: the user enrols again. */
+    /** Removes every factor, recovery code and trusted device, and ends the delivery windows: the user enrols again. */
     async resetUser(ctx) {
       const user = await targetUser(ctx);
+      // Before the factors go: the number's window is found through the verified number.
+      await part.caps.lift(user.id);
       await part.factors.clear(user.id);
       await part.recovery.clear(user.id);
       await part.credentials.end(user.id);

@@ -98,6 +98,8 @@ module.exports = (d) => ({
         .join(mask(row.method, row.destination));
       d.log.warn(`[two-factor] ${row.method} delivery failed for challenge ${row.id}: ${reason}`);
       await d.challenges.markUnsent(row);
+      // Nothing went out: the delivery caps give back the places taken when it counted as sent.
+      await d.caps.release({ userId: user.id, method: row.method, destination: row.destination, at: row.lastSentAt });
       d.events.emit('delivery.failed', { userId: user.id, challengeId: row.id, method: row.method });
       throw deliveryFailed(row.method, details(token, row, methods, d.challenges.resendAvailableAt({ ...row, lastSentAt: null }, now, rules)));
     }

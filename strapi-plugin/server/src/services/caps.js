@@ -26,24 +26,49 @@ module.exports = (d) => {
     return { allowed: false, retryAt };
   };
 
+  /** The windows a code to `destination` by `method` counts in: `[scope, subject]` each, the account's first. */
+  const windows = (userId, method, destination) => [
+    [`sent:${method}`, userSubject(d.host.realm, userId)],
+    ...(method === METHODS.sms ? [['sent:number', d.keys.subjectHash(destination)]] : []),
+  ];
+
   return {
     /**
      * Takes a place under every cap a code to `destination` by `method` counts against.
      * `{ allowed: true }`, or `{ allowed: false, retryAt }` for the first cap that is full
-     * (an event is emitted). `rules` are the settings in force.
+     * (an event is emitted). A cap counts what is sent: when a later cap refuses, the
+     * places taken before it are given back. `rules` are the settings in force.
      */
     async take({ userId, method, destination, now, rules }) {
       const { limits } = d;
-      const account = userSubject(d.host.realm, userId);
+      const [account, number] = windows(userId, method, destination);
       // The places are taken with one commit where that is cheaper.
       const full = await d.store.together(async () => {
-        const perAccount = await limits.take(`sent:${method}`, account, { cap: rules.caps[`${method}PerHour`], windowSeconds: HOUR, now });
+        const perAccount = await limits.take(...account, { cap: rules.caps[`${method}PerHour`], windowSeconds: HOUR, now });
         if (!perAccount.allowed) return { cap: 'account', ...perAccount };
-        if (method !== METHODS.sms) return null;
-        const perNumber = await limits.take('sent:number', d.keys.subjectHash(destination), { cap: rules.caps.perNumberPerHour, windowSeconds: HOUR, now });
-        return perNumber.allowed ? null : { cap: 'number', ...perNumber };
+        if (!number) return null;
+        const perNumber = await limits.take(...number, { cap: rules.caps.perNumberPerHour, windowSeconds: HOUR, now });
+        if (perNumber.allowed) return null;
+        await limits.release(...account, now);
+        return { cap: 'number', ...perNumber };
       });
       return full ? capped(userId, method, full.cap, full.retryAt) : { allowed: true };
+    },
+
+    /** Gives back the places `take` took at `at` for a code that was never sent (its delivery failed). */
+    async release({ userId, method, destination, at }) {
+      for (const [scope, subject] of windows(userId, method, destination)) await d.limits.release(scope, subject, at);
+    },
+
+    /**
+     * Ends every delivery window and cooldown the user's sign-ins and sends have filled:
+     * the account's (codes by each method, new numbers, the cooldowns of phone and step-up
+     * codes, all kept under the user's subject) and that of the user's verified number.
+     * An admin's unlock or reset: whatever a password alone can close, an admin can open.
+     */
+    async lift(userId) {
+      const { phone } = await d.factors.of(userId);
+      await d.store.limits.forget([userSubject(d.host.realm, userId), ...(phone === null ? [] : [d.keys.subjectHash(phone)])]);
     },
 
     /** Takes a place for one more new number the user tries through phone setup. */

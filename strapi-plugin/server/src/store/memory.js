@@ -165,6 +165,9 @@ module.exports = () => {
         async purge(now) {
           tables.limits = tables.limits.filter((row) => row.expiresAt >= now);
         },
+        async forget(subjects) {
+          tables.limits = tables.limits.filter((row) => !subjects.includes(row.subject));
+        },
       },
     };
   };

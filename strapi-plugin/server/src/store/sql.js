@@ -265,6 +265,11 @@ const forRealm = (strapi, realm) => {
         const { query, col } = raw('limits');
         await query().where(col.expiresAt, '<', now).delete();
       },
+      /** Deletes every window of these subjects, whatever its scope. */
+      async forget(subjects) {
+        const { query, col } = raw('limits');
+        await retried(() => query().whereIn(col.subject, subjects).delete());
+      },
     },
   };
 };
