@@ -18,6 +18,16 @@ const Line = ({ children }) => (
   </Typography>
 );
 
+/** Under a method whose stored secret opens under none of the configured secrets. */
+const Unavailable = () => {
+  const t = useT();
+  return (
+    <Typography variant="pi" textColor="danger600">
+      {t('user.unavailable')}
+    </Typography>
+  );
+};
+
 /** A button that asks before it acts. */
 const Confirmed = ({ label, question, onConfirm, variant = 'danger-light' }) => (
   <Dialog.Root>
@@ -66,14 +76,17 @@ const UserTwoFactor = ({ userId }) => {
   if (!state) return null;
 
   const when = (iso) => (iso ? new Date(iso).toLocaleString() : t('user.never'));
+  const unavailable = state.unavailable ?? [];
   return (
     <Flex direction="column" alignItems="stretch" gap={2} width="100%">
       <Line>
         {t('user.totp')}: {state.methods.totp ? t('user.enrolled') : t('user.none')}
       </Line>
+      {unavailable.includes('totp') ? <Unavailable /> : null}
       <Line>
         {t('user.sms')}: {state.methods.sms ?? t('user.none')}
       </Line>
+      {unavailable.includes('sms') ? <Unavailable /> : null}
       <Line>
         {t('user.status')}: {state.locked ? t('user.locked', { until: when(state.lockedUntil) }) : t('user.unlocked')}
       </Line>

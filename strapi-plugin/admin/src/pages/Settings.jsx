@@ -1,6 +1,7 @@
 // Settings → Two-factor authentication: role policies and code settings, edited as one
 // draft; Save sends what changed in one request. The server checks it with the config's
 // own rules and stores all of it or nothing; its messages are shown here as they come.
+// Delivery and secret rotation are only shown: they are not part of the draft.
 import * as React from 'react';
 
 import { Alert, Button, Flex, Typography } from '@strapi/design-system';
@@ -10,6 +11,7 @@ import { Layouts, Page, useAPIErrorHandler, useFetchClient, useNotification, use
 import { CodeSettings } from '../components/CodeSettings.jsx';
 import { Delivery } from '../components/Delivery.jsx';
 import { RolePolicies } from '../components/RolePolicies.jsx';
+import { Rotation } from '../components/Rotation.jsx';
 import { Section } from '../components/Section.jsx';
 import { PERMISSIONS } from '../permissions.js';
 import { PLUGIN_ID } from '../pluginId.js';
@@ -156,6 +158,11 @@ const SettingsPage = () => {
           <Section title={t('delivery.title')} description={t('delivery.description')}>
             <Delivery delivery={data.delivery} canSend={canUpdate} />
           </Section>
+          {data.rotation ? (
+            <Section title={t('rotation.title')} description={t('rotation.description')}>
+              <Rotation rotation={data.rotation} />
+            </Section>
+          ) : null}
         </Flex>
       </Layouts.Content>
     </Page.Main>
