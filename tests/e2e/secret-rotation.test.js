@@ -11,7 +11,6 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const OTPAuth = require('otpauth');
 const restarts = require('./helpers/restarts');
 const database = require('./helpers/database');
 const { appSecrets } = require('./helpers/strapi');
@@ -32,54 +31,33 @@ test('a secret rotation: values sealed again at start-up, the old secret dropped
   const db = await restarts.scratchDatabase('rotation');
   const [A, B] = [secret(), secret()];
   const env = { ...appSecrets(), ...sms.env, ...mail.env, ...db.env, UP_JWT_MANAGEMENT: 'legacy-support', TWO_FACTOR_SECRET: A };
-  let offset = 0;
-  const totp = (base32) =>
-    new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(base32), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + offset });
-  const nextStep = async (node) => {
-    offset += 30_000;
-    await node.call('shiftClock', 30_000);
-  };
-  const nodes = [];
-  const boot = async (extra) => {
-    const node = await restarts.start({ ...env, ...extra });
-    nodes.push(node);
-    await node.call('shiftClock', offset);
-    return node;
-  };
-  const stop = async (node) => {
-    await node.stop();
-    nodes.splice(nodes.indexOf(node), 1);
-  };
+  const ops = restarts.operator(env);
+  const { nextStep, totp } = ops;
   try {
     // Under A: an SMS user and a TOTP user of an optional role that allows e-mail too.
-    const first = await boot({});
+    const first = await ops.boot();
     await first.call('ensureRole', 'rotation');
     const admin = await adminToken(first.http);
     const roles = { rotation: { enforcement: 'optional', methods: ['totp', 'sms', 'email'] } };
     assert.equal((await first.http.put('/two-factor/settings', { roles }, { token: admin })).status, 200);
     const smsUser = await first.call('createUser', { role: 'rotation', phone: '+15550170001' });
     const totpUser = await first.call('createUser', { role: 'rotation' });
-    const jwt = (await first.http.post('/api/auth/local', password(totpUser))).body.jwt;
-    const { secret: app } = (await first.http.post('/api/auth/2fa/totp/setup', {}, { token: jwt })).body.data;
-    await nextStep(first);
-    assert.equal((await first.http.post('/api/auth/2fa/totp/confirm', { code: totp(app) }, { token: jwt })).status, 200);
-    await stop(first);
+    const { secret: app } = await ops.enrolApp(totpUser);
 
     // B, with A as a previous secret: both values sealed again at start-up, none left.
-    const rotating = await boot({ TWO_FACTOR_SECRET: B, TWO_FACTOR_PREVIOUS_SECRETS: A });
+    const rotating = await ops.boot({ TWO_FACTOR_SECRET: B, TWO_FACTOR_PREVIOUS_SECRETS: A });
     const [, resealed, left, unreadable] = (await rotating.call('logs')).match(ROTATION) ?? [];
     assert.deepEqual([resealed, left, unreadable].map(Number), [2, 0, 0], 'the start-up log says what was sealed again and what is left');
     const shown = (await rotating.http.get('/two-factor/settings', { token: admin })).body.data.rotation;
     assert.deepEqual([shown.previousSecrets, shown.resealed, shown.left, shown.unreadable], [1, 2, 0, 0], 'the settings page shows it');
     assert.match(await rotating.call('logs'), /the previous secrets can be removed/);
-    await stop(rotating);
 
     // B alone: neither user signed in during the rotation, and both sign in with their factor.
-    const rotated = await boot({ TWO_FACTOR_SECRET: B });
+    const rotated = await ops.boot({ TWO_FACTOR_SECRET: B });
     const bySms = await startLogin(rotated.http, sms, smsUser);
     assert.equal(bySms.method, 'sms');
     assert.equal((await verify(rotated.http, bySms.challenge, bySms.code)).status, 200, 'the SMS user, sealed again at start-up');
-    await nextStep(rotated);
+    await nextStep();
     const byApp = await rotated.http.post('/api/auth/local', password(totpUser));
     assert.equal(byApp.body.error?.details?.method, 'totp', JSON.stringify(byApp.body));
     assert.equal((await verify(rotated.http, byApp.body.error.details.challenge, totp(app))).status, 200, 'the TOTP user, sealed again at start-up');
@@ -87,7 +65,7 @@ test('a secret rotation: values sealed again at start-up, the old secret dropped
 
     // A TOTP challenge is open when the secret stops opening (a corrupt row here; a value
     // under a dropped secret is the same): a code for it ends it before any guess.
-    await nextStep(rotated);
+    await nextStep();
     const open = await rotated.http.post('/api/auth/local', password(totpUser));
     assert.equal(open.body.error.details.method, 'totp');
     await rotated.call('updateRows', 'factor', { userId: totpUser.id, slot: 'totp' }, { secret: 'v1.not-a-sealed-value' });
@@ -112,7 +90,7 @@ test('a secret rotation: values sealed again at start-up, the old secret dropped
     assert.ok(!logs.includes('+15550170001') && !logs.includes(app), 'no number or secret in the logs');
     t.diagnostic(`${database.kind()}: passed`);
   } finally {
-    await Promise.all(nodes.map((node) => node.stop().catch(() => {})));
+    await ops.stop().catch(() => {});
     await sms.close();
     await mail.close();
     await db.drop();

@@ -13,7 +13,6 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const OTPAuth = require('otpauth');
 const database = require('./helpers/database');
 const restarts = require('./helpers/restarts');
 const { appSecrets } = require('./helpers/strapi');
@@ -32,7 +31,7 @@ const LEGACY = { totp: { secret: 'totpSecret', pending: 'totpPending', enabledAt
 const FIXTURE = path.join(__dirname, 'fixtures', `plugin-${OLD}.tar.gz`);
 
 /** The old plugin's folder, extracted once (inside the repo, so its requires resolve to the repo's node_modules). */
-const oldPlugin = () => {
+const oldPluginPath = () => {
   const target = path.join(UPGRADE_DIR, OLD);
   const plugin = path.join(target, 'strapi-plugin');
   if (fs.existsSync(path.join(plugin, 'strapi-server.js'))) return plugin;
@@ -49,8 +48,8 @@ const oldPlugin = () => {
   return plugin;
 };
 
-/** One Strapi in a child process on the scratch database; `old` boots the plugin of OLD. */
-const start = (env, { old = false } = {}) => restarts.start(env, old ? { TWO_FACTOR_PLUGIN_PATH: oldPlugin() } : {});
+/** What boots the plugin of OLD instead of this one. */
+const oldPlugin = () => ({ TWO_FACTOR_PLUGIN_PATH: oldPluginPath() });
 
 /** What a process's upgrade line says it copied and mirrored, or zeros when it printed none. */
 const movedBy = async (node) => {
@@ -79,35 +78,20 @@ test(`an install made by the plugin of ${OLD}: its users sign in as before after
   // One set of secrets for every boot, as a restart keeps its configuration. Tokens in the
   // body (legacy mode), so the trusted device's token travels in a header.
   const env = { ...appSecrets(), ...sms.env, ...db.env, UP_JWT_MANAGEMENT: 'legacy-support' };
-  // Every process's plugin clock runs this far ahead, so each TOTP below is a new step.
-  let offset = 0;
-  const nextStep = async (node) => {
-    offset += 30_000;
-    await node.call('shiftClock', 30_000);
-  };
-  const totp = (secret) =>
-    new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: Date.now() + offset });
-  const nodes = [];
+  const ops = restarts.operator(env);
+  const { nextStep, totp } = ops;
   try {
     // Before: the old plugin enrols a TOTP user (recovery codes, a trusted device) and a phone user.
-    const old = await start(env, { old: true });
-    nodes.push(old);
+    const old = await ops.boot(oldPlugin());
     const admin = await adminToken(old.http);
     await old.call('ensureRole', 'upgrade');
     const roles = { upgrade: { enforcement: 'optional', methods: ['totp', 'sms', 'email'], trustedDeviceDays: 30 } };
     assert.equal((await old.http.put('/two-factor/settings', { roles }, { token: admin })).status, 200);
 
     const totpUser = await old.call('createUser', { role: 'upgrade' });
-    const session = await old.http.post('/api/auth/local', password(totpUser));
-    assert.equal(session.status, 200, 'nothing enrolled yet: the stock login');
-    const setup = await old.http.post('/api/auth/2fa/totp/setup', {}, { token: session.body.jwt });
-    assert.equal(setup.status, 200, JSON.stringify(setup.body));
-    const { secret } = setup.body.data;
-    const confirm = await old.http.post('/api/auth/2fa/totp/confirm', { code: totp(secret) }, { token: session.body.jwt });
-    assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
-    const { recoveryCodes } = confirm.body.data;
+    const { secret, recoveryCodes } = await ops.enrolApp(totpUser);
     assert.equal(recoveryCodes.length, 10);
-    await nextStep(old);
+    await ops.nextStep();
     const challenged = await old.http.post('/api/auth/local', password(totpUser));
     assert.equal(challenged.body.error.details.method, 'totp');
     const remembered = await old.http.post('/api/auth/2fa/verify', {
@@ -122,18 +106,14 @@ test(`an install made by the plugin of ${OLD}: its users sign in as before after
     const phoneUser = await old.call('createUser', { phone: '+15550190001' });
     const before = await startLogin(old.http, sms, phoneUser);
     assert.equal((await verify(old.http, before.challenge, before.code)).status, 200, 'the phone user signs in before the upgrade');
-    await old.stop();
-    nodes.length = 0;
 
     // After: this version on the same database.
-    const upgraded = await start(env);
-    nodes.push(upgraded);
-    await upgraded.call('shiftClock', offset);
+    const upgraded = await ops.boot();
     assert.deepEqual(await movedBy(upgraded), { factors: 2, mirrored: 0 }, "the upgrade copied both users' factors, and said so");
     const logs = await upgraded.call('logs');
     for (const value of [secret, ...recoveryCodes, deviceToken]) assert.ok(!logs.includes(value), 'a secret reached the logs');
 
-    await nextStep(upgraded);
+    await nextStep();
     const login = await upgraded.http.post('/api/auth/local', password(totpUser));
     assert.equal(login.status, 401);
     assert.equal(login.body.error.details.method, 'totp');
@@ -179,23 +159,15 @@ test(`an install made by the plugin of ${OLD}: its users sign in as before after
     // A factor enrolled after the upgrade, and one changed: a new user adds an app, the
     // TOTP user's replay guard moves on.
     const lateUser = await upgraded.call('createUser', { role: 'upgrade' });
-    const lateJwt = (await upgraded.http.post('/api/auth/local', password(lateUser))).body.jwt;
-    const lateSecret = (await upgraded.http.post('/api/auth/2fa/totp/setup', {}, { token: lateJwt })).body.data.secret;
-    await nextStep(upgraded);
-    const lateConfirm = await upgraded.http.post('/api/auth/2fa/totp/confirm', { code: totp(lateSecret) }, { token: lateJwt });
-    assert.equal(lateConfirm.status, 200, JSON.stringify(lateConfirm.body));
+    const { secret: lateSecret } = await ops.enrolApp(lateUser);
     await assertMirrored(upgraded);
-    await upgraded.stop();
-    nodes.length = 0;
 
     // A rollback: the previous version starts once on the upgraded database (its schema
     // sync drops the factor table). Every user still signs in with the factor they had,
     // and a user enrols there.
-    const rolledBack = await start(env, { old: true });
-    nodes.push(rolledBack);
-    await rolledBack.call('shiftClock', offset);
+    const rolledBack = await ops.boot(oldPlugin());
     const signsInWithTotp = async (node, user, userSecret, what) => {
-      await nextStep(node);
+      await nextStep();
       const asked = await node.http.post('/api/auth/local', password(user));
       assert.equal(asked.status, 401, `${what}: ${JSON.stringify(asked.body)}`);
       assert.equal(asked.body.error.details.method, 'totp', `${what}: asked for the app`);
@@ -208,17 +180,10 @@ test(`an install made by the plugin of ${OLD}: its users sign in as before after
     assert.equal(onOld.method, 'sms');
     assert.equal((await verify(rolledBack.http, onOld.challenge, onOld.code)).status, 200, 'the phone user on the previous version');
     const oldUser = await rolledBack.call('createUser', { role: 'upgrade' });
-    const oldJwt = (await rolledBack.http.post('/api/auth/local', password(oldUser))).body.jwt;
-    const oldSecret = (await rolledBack.http.post('/api/auth/2fa/totp/setup', {}, { token: oldJwt })).body.data.secret;
-    await nextStep(rolledBack);
-    assert.equal((await rolledBack.http.post('/api/auth/2fa/totp/confirm', { code: totp(oldSecret) }, { token: oldJwt })).status, 200);
-    await rolledBack.stop();
-    nodes.length = 0;
+    const { secret: oldSecret } = await ops.enrolApp(oldUser);
 
     // This version again: the factors are copied back, nothing is lost.
-    const restored = await start(env);
-    nodes.push(restored);
-    await restored.call('shiftClock', offset);
+    const restored = await ops.boot();
     assert.deepEqual(await movedBy(restored), { factors: 4, mirrored: 0 }, 'the four factors copied back');
     await signsInWithTotp(restored, totpUser, secret, 'the TOTP user after the rollback');
     await signsInWithTotp(restored, lateUser, lateSecret, 'the user who enrolled after the upgrade');
@@ -230,13 +195,9 @@ test(`an install made by the plugin of ${OLD}: its users sign in as before after
     assert.equal(optional.status, 401, 'an optional-role user with a factor is still asked for it');
     await assertMirrored(restored);
     const current = await restored.call('rows', 'factor', {});
-    await restored.stop();
-    nodes.length = 0;
 
     // A second start finds nothing to do.
-    const restarted = await start(env);
-    nodes.push(restarted);
-    await restarted.call('shiftClock', offset);
+    const restarted = await ops.boot();
     assert.doesNotMatch(await restarted.call('logs'), /\[two-factor\] upgrade:/);
     assert.deepEqual((await restarted.call('rows', 'factor', {})).map((row) => row.id).sort(), current.map((row) => row.id).sort());
     const still = await restarted.http.post('/api/auth/local', password(totpUser), { headers: { 'x-two-factor-device': deviceToken } });
@@ -266,7 +227,7 @@ test(`an install made by the plugin of ${OLD}: its users sign in as before after
     assert.deepEqual([again2.factors, again2.mirrored], [0, 0], 'and then there is nothing left to do');
     t.diagnostic(`${database.kind()}: ${((Date.now() - began) / 1000).toFixed(1)} s`);
   } finally {
-    await Promise.all(nodes.map((node) => node.stop().catch(() => {})));
+    await ops.stop().catch(() => {});
     await sms.close();
     await db.drop();
   }
@@ -282,7 +243,7 @@ test('two processes starting together on the old data copy it exactly once; so d
   const env = { ...appSecrets(), ...sms.env, ...db.env };
   const nodes = [];
   try {
-    const old = await start(env, { old: true });
+    const old = await restarts.start(env, oldPlugin());
     nodes.push(old);
     const users = [];
     for (let i = 1; i <= 3; i += 1) users.push(await old.call('createUser', { phone: `+1555019100${i}` }));
@@ -304,7 +265,7 @@ test('two processes starting together on the old data copy it exactly once; so d
     await old.stop();
     nodes.length = 0;
 
-    nodes.push(...(await Promise.all([start(env), start(env)])));
+    nodes.push(...(await Promise.all([restarts.start(env), restarts.start(env)])));
     const moved = await Promise.all(nodes.map(movedBy));
     t.diagnostic(`the two processes copied ${moved.map((m) => m.factors).join(' and ')} factors`);
     const total = (key) => moved.reduce((sum, m) => sum + m[key], 0);

@@ -31,7 +31,7 @@ const table = require('./table');
 const legacy = require('./legacy');
 const { userSubject } = require('../names');
 
-const { num, retried } = table;
+const { retried, inBatches } = table;
 
 const uid = (name) => `plugin::two-factor.${name}`;
 const LEGACY_REALM = legacy.REALM;
@@ -165,8 +165,8 @@ const copyToFactors = async (strapi) => {
   let copied = 0;
   for (const [slot, columns] of Object.entries(legacy.COLUMNS)) {
     const fields = Object.entries(columns);
-    for (let after = 0; ; ) {
-      const rows = await accounts
+    const select = (after) =>
+      accounts
         .query()
         .select([`a.${a.id} as id`, `a.${a.userId} as userId`, ...fields.map(([, from]) => `a.${a[from]} as ${from}`)])
         .from(aliased(strapi, 'account', 'a'))
@@ -179,8 +179,7 @@ const copyToFactors = async (strapi) => {
         .where((any) => fields.forEach(([, from]) => any.orWhereNotNull(`a.${a[from]}`)))
         .orderBy(`a.${a.id}`)
         .limit(CHUNK);
-      if (rows.length === 0) break;
-      after = num(rows.at(-1).id);
+    await inBatches(select, (row) => row.id, async (rows) => {
       const made = rows.map((row) => ({
         [f.realm]: LEGACY_REALM,
         [f.userId]: row.userId,
@@ -189,7 +188,7 @@ const copyToFactors = async (strapi) => {
       }));
       // A deadlock rolls the statement back; running it again is the remedy.
       copied += await retried(() => insertNew(strapi, factors, made));
-    }
+    });
   }
   return copied;
 };
@@ -209,8 +208,8 @@ const mirrorFactors = async (strapi) => {
   let written = 0;
   for (const [slot, columns] of Object.entries(legacy.COLUMNS)) {
     const fields = Object.entries(columns);
-    for (let after = 0; ; ) {
-      const rows = await factors
+    const select = (after) =>
+      factors
         .query()
         .select([
           `f.${f.id} as id`,
@@ -229,8 +228,7 @@ const mirrorFactors = async (strapi) => {
         })
         .orderBy(`f.${f.id}`)
         .limit(CHUNK);
-      if (rows.length === 0) break;
-      after = num(rows.at(-1).id);
+    await inBatches(select, (row) => row.id, async (rows) => {
       for (const row of rows) {
         const values = Object.fromEntries(fields.map(([field, column]) => [a[column], row[field]]));
         if (row.accountId === null) {
@@ -251,7 +249,7 @@ const mirrorFactors = async (strapi) => {
         }
         written += await retried(() => update.clone().update(values));
       }
-    }
+    });
   }
   return written;
 };

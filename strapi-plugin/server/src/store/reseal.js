@@ -25,10 +25,7 @@ const BATCH = 100;
 /** @param {import('../plugin').Parts} part */
 module.exports = async (strapi, part, now) => {
   const previousSecrets = part.keys.previousSecrets();
-  if (previousSecrets === 0) {
-    await part.settings.recordRotation({ previousSecrets, checkedAt: now });
-    return null;
-  }
+  if (previousSecrets === 0) return null;
   const found = { resealed: 0, left: 0, unreadable: 0 };
   const stores = new Map();
   const storeOf = (realm) => stores.get(realm) ?? stores.set(realm, sql(strapi).forRealm(realm)).get(realm);
@@ -50,14 +47,13 @@ module.exports = async (strapi, part, now) => {
    */
   const pass = async (uid, sealed, where, swap, current) => {
     const { query, col } = table(strapi, uid);
-    for (let after = 0; ; ) {
-      const rows = await where(query(), col)
+    const select = (after) =>
+      where(query(), col)
         .where(col.id, '>', after)
         .orderBy(col.id)
         .limit(BATCH)
         .select([col.id, col.realm, col.userId, ...sealed.fields.map((field) => col[field])]);
-      if (rows.length === 0) return;
-      after = table.num(rows.at(-1)[col.id]);
+    await table.inBatches(select, (stored) => stored[col.id], async (rows) => {
       for (const stored of rows) {
         const row = { id: stored[col.id], realm: stored[col.realm], userId: table.num(stored[col.userId]) };
         for (const field of sealed.fields) {
@@ -75,7 +71,7 @@ module.exports = async (strapi, part, now) => {
           if (again !== null && reopen(sealed, again, row.userId)?.stale) found.left += 1;
         }
       }
-    }
+    });
   };
 
   for (const sealed of [TOTP, PHONE]) {
@@ -93,7 +89,8 @@ module.exports = async (strapi, part, now) => {
     sql.UIDS.challenges,
     DESTINATION,
     (q, col) => q.whereNotNull(col.destination).where(col.expiresAt, '>', now),
-    async (row, field, from, to) => (await challenges.query().where(challenges.col.id, row.id).where(challenges.col[field], from).update({ [challenges.col[field]]: to })) === 1,
+    async (row, field, from, to) =>
+      (await table.retried(() => challenges.query().where(challenges.col.id, row.id).where(challenges.col[field], from).update({ [challenges.col[field]]: to }))) === 1,
     async (row, field) => (await challenges.query().where(challenges.col.id, row.id).first())?.[challenges.col[field]] ?? null,
   );
 

@@ -48,6 +48,20 @@ const access = (strapi, uid) => {
 };
 module.exports.num = num;
 
+/**
+ * Reads a table a batch at a time and hands each batch to `each`: `select(after)` answers
+ * the next rows in id order after the id `after` (0 at first), `idOf` a row's id. For
+ * passes over every row (the upgrade, sealing again) that must not hold a table in memory.
+ */
+module.exports.inBatches = async (select, idOf, each) => {
+  for (let after = 0; ; ) {
+    const rows = await select(after);
+    if (rows.length === 0) return;
+    after = num(idOf(rows.at(-1)));
+    await each(rows);
+  }
+};
+
 // MySQL/MariaDB (ER_LOCK_DEADLOCK), PostgreSQL (deadlock_detected, serialization_failure),
 // SQLite (busy): the statement, or the transaction, was rolled back, and running it
 // again is the remedy.
