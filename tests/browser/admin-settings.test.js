@@ -4,10 +4,12 @@
 // the built playground admin, served by a real Strapi on SQLite. An admin changes the
 // Authenticated role on the settings page, the change survives a reload and rules the
 // content API's login; the server's validation messages reach the page; a test SMS goes
-// out; the user panel in the content manager acts on a user; an editor cannot open the
-// page.
+// out; the page shows where a secret rotation stands; the user panel in the content
+// manager acts on a user and marks a factor that no longer opens; an editor cannot open
+// the page.
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { ensureAdminBuild } = require('../../scripts/admin-build');
@@ -37,7 +39,8 @@ let events; // two-factor.admin.* events
 test.before(async () => {
   ensureAdminBuild();
   sms = await twilio.start();
-  app = await boot(sms.env, { serveAdminPanel: true });
+  // A rotation under way: one previous secret, so the settings page reports the start-up pass.
+  app = await boot({ ...sms.env, TWO_FACTOR_PREVIOUS_SECRETS: crypto.randomBytes(32).toString('base64') }, { serveAdminPanel: true });
   http = client(app.url);
   token = await adminToken(http);
   events = recordEvents(app.strapi, 'two-factor.admin.');
@@ -69,6 +72,10 @@ test('an admin sets Authenticated to required with SMS only; the change is kept 
   await page.getByRole('link', { name: 'Two-factor authentication' }).click();
   await page.getByRole('heading', { name: 'Two-factor authentication', level: 1 }).waitFor();
   await page.getByText('twilio', { exact: true }).waitFor();
+  await page.getByText(/^1 previous secret configured\. At the last start .*0 are still sealed under a previous one/).waitFor();
+  await page.getByText('The previous secrets can be removed from `previousSecrets`.').scrollIntoViewIfNeeded();
+  await shoot(page, 'admin-settings-rotation.png');
+  await page.getByText('Authenticator app', { exact: true }).first().scrollIntoViewIfNeeded();
 
   await modeSelect(page).click();
   await page.getByRole('option', { name: 'Required' }).click();
@@ -130,11 +137,14 @@ test('the test-message form sends an SMS without a code through the configured p
   assert.doesNotMatch(message.body, /\d{6}/, 'no code');
 });
 
-test('the user panel in the content manager shows a user\'s state and revokes their devices', async () => {
+test('the user panel in the content manager shows a user\'s state, marks a factor that no longer opens, and revokes their devices', async () => {
   const user = await createUser(app.strapi, { phone: '+15550106543' });
+  // The number sealed under a secret no longer configured (here: not a sealed value at all).
+  await app.strapi.db.query('plugin::two-factor.factor').updateMany({ where: { userId: user.id, slot: 'phone' }, data: { secret: 'v1.not-sealed' } });
   const { page } = browser;
   await page.goto(`${app.url}/admin/content-manager/collection-types/plugin::users-permissions.user/${user.documentId}`);
   await page.getByText('SMS: +1••••••6543').waitFor();
+  await page.getByText(/^unavailable: its stored secret does not open/).waitFor();
   await page.getByText('Not locked').waitFor();
   await shoot(page, 'admin-user-panel.png');
   await page.getByRole('button', { name: 'Revoke trusted devices' }).click();
