@@ -150,7 +150,7 @@ function verifyTotp(token, secret, opts = {}) {
   check.options(opts, 'opts', VERIFY_TOTP_KEYS);
   const { algorithm, digits, period } = totpOptions(opts);
   check.digitString(token, 'token', digits, digits);
-  const window = check.optionalInteger(opts.window, 'window', 0, L.MAX_WINDOW, L.DEFAULT_WINDOW);
+  const window = check.optionalInteger(opts.window, 'window', L.MIN_WINDOW, L.MAX_WINDOW, L.DEFAULT_WINDOW);
   const afterStep =
     opts.afterStep === undefined || opts.afterStep === null
       ? -1
@@ -257,8 +257,8 @@ function resendVerdict(state) {
     check.now(state.now),
     check.time(state.lastSentAt, 'lastSentAt'),
     check.count(state.resends, 'resends'),
-    check.optionalInteger(state.cooldownSeconds, 'cooldownSeconds', 0, L.MAX_RESEND_COOLDOWN_SECONDS, L.DEFAULT_RESEND_COOLDOWN_SECONDS),
-    check.optionalInteger(state.maxResends, 'maxResends', 0, L.MAX_RESENDS, L.DEFAULT_RESENDS),
+    check.optionalInteger(state.cooldownSeconds, 'cooldownSeconds', L.MIN_RESEND_COOLDOWN_SECONDS, L.MAX_RESEND_COOLDOWN_SECONDS, L.DEFAULT_RESEND_COOLDOWN_SECONDS),
+    check.optionalInteger(state.maxResends, 'maxResends', L.MIN_RESENDS, L.MAX_RESENDS, L.DEFAULT_RESENDS),
   );
   if (verdict === 0) return { allowed: true };
   if (verdict < 0) return { allowed: false, reason: 'cap' };
@@ -271,7 +271,7 @@ function lockoutVerdict(state) {
     check.now(state.now),
     check.count(state.failures, 'failures'),
     state.lastFailureAt === null ? 0 : check.time(state.lastFailureAt, 'lastFailureAt'),
-    check.optionalInteger(state.threshold, 'threshold', 1, L.MAX_LOCKOUT_THRESHOLD, L.DEFAULT_LOCKOUT_THRESHOLD),
+    check.optionalInteger(state.threshold, 'threshold', L.MIN_LOCKOUT_THRESHOLD, L.MAX_LOCKOUT_THRESHOLD, L.DEFAULT_LOCKOUT_THRESHOLD),
     check.optionalInteger(state.durationSeconds, 'durationSeconds', L.MIN_LOCKOUT_SECONDS, L.MAX_LOCKOUT_SECONDS, L.DEFAULT_LOCKOUT_SECONDS),
   );
   return until === 0 ? { locked: false } : { locked: true, until };
@@ -288,7 +288,7 @@ function lockoutGuard(opts) {
   check.options(opts, 'opts', ['now', 'threshold', 'durationSeconds']);
   const [failuresBelow, lastFailureAtMost] = core.lockoutGuard(
     check.now(opts.now),
-    check.optionalInteger(opts.threshold, 'threshold', 1, L.MAX_LOCKOUT_THRESHOLD, L.DEFAULT_LOCKOUT_THRESHOLD),
+    check.optionalInteger(opts.threshold, 'threshold', L.MIN_LOCKOUT_THRESHOLD, L.MAX_LOCKOUT_THRESHOLD, L.DEFAULT_LOCKOUT_THRESHOLD),
     check.optionalInteger(opts.durationSeconds, 'durationSeconds', L.MIN_LOCKOUT_SECONDS, L.MAX_LOCKOUT_SECONDS, L.DEFAULT_LOCKOUT_SECONDS),
   );
   return { failuresBelow, lastFailureAtMost: lastFailureAtMost < 0 ? null : lastFailureAtMost };
@@ -301,8 +301,8 @@ function rateVerdict(state) {
   const [capped, ...rest] = core.rateVerdict(
     check.now(state.now),
     times,
-    check.integer(state.cap, 'cap', 1, L.MAX_RATE_CAP),
-    check.integer(state.windowSeconds, 'windowSeconds', 1, L.MAX_RATE_WINDOW_SECONDS),
+    check.integer(state.cap, 'cap', L.MIN_RATE_CAP, L.MAX_RATE_CAP),
+    check.integer(state.windowSeconds, 'windowSeconds', L.MIN_RATE_WINDOW_SECONDS, L.MAX_RATE_WINDOW_SECONDS),
   );
   return capped ? { allowed: false, retryAt: rest[0] } : { allowed: true, times: rest };
 }

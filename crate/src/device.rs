@@ -4,18 +4,22 @@
 use crate::guard::{Change, Field, Test, Write};
 use crate::{Error, Result};
 
+/// Shortest trust a device may be given, in days.
+pub const MIN_TRUSTED_DEVICE_DAYS: u32 = 1;
 /// Longest trust a role may give a device, in days.
 pub const MAX_TRUSTED_DEVICE_DAYS: u32 = 90;
+/// A role's trusted-device days that turn trusted devices off: no device skips the second step.
+pub const TRUSTED_DEVICE_DAYS_OFF: u32 = 0;
 
 const DAY_MS: u64 = 86_400_000;
 
 /// When the trust of a device remembered at `now` for `days` ends (unix ms).
 ///
 /// # Errors
-/// [`Error::Policy`] for `days` outside 1..=[`MAX_TRUSTED_DEVICE_DAYS`]; [`Error::Time`]
+/// [`Error::Policy`] for `days` outside [`MIN_TRUSTED_DEVICE_DAYS`]..=[`MAX_TRUSTED_DEVICE_DAYS`]; [`Error::Time`]
 /// on overflow.
 pub fn device_trusted_until(now: u64, days: u32) -> Result<u64> {
-    if !(1..=MAX_TRUSTED_DEVICE_DAYS).contains(&days) {
+    if !(MIN_TRUSTED_DEVICE_DAYS..=MAX_TRUSTED_DEVICE_DAYS).contains(&days) {
         return Err(Error::Policy);
     }
     now.checked_add(u64::from(days).saturating_mul(DAY_MS))

@@ -86,14 +86,18 @@ pub use code::{
     DEFAULT_CODE_DIGITS, MAX_CODE_BYTES, MAX_CODE_DIGITS, MAX_SALT_BYTES, MIN_CODE_DIGITS,
     MIN_SALT_BYTES, generate_code, generate_code_value, hash_code, verify_code,
 };
-pub use device::{MAX_TRUSTED_DEVICE_DAYS, device_trusted_until, device_use};
+pub use device::{
+    MAX_TRUSTED_DEVICE_DAYS, MIN_TRUSTED_DEVICE_DAYS, TRUSTED_DEVICE_DAYS_OFF,
+    device_trusted_until, device_use,
+};
 pub use error::{Error, Result};
 pub use key::{HashKey, MAX_KEY_BYTES, MIN_KEY_BYTES, SEAL_KEY_BYTES, SealKey};
 pub use keyring::{KeyUsed, Keyring, MAX_CONTEXT_BYTES, MAX_PREVIOUS_SECRETS};
 pub use otp::{
     Algorithm, DEFAULT_OTP_DIGITS, DEFAULT_PERIOD, DEFAULT_WINDOW, MAX_OTP_DIGITS, MAX_PERIOD,
-    MAX_SECRET_BYTES, MAX_WINDOW, MIN_OTP_DIGITS, MIN_PERIOD, MIN_SECRET_BYTES, OtpKey, TotpCheck,
-    TotpParams, generate_totp, hotp, totp_accept, unix_seconds, verify_totp, verify_totp_value,
+    MAX_SECRET_BYTES, MAX_WINDOW, MIN_OTP_DIGITS, MIN_PERIOD, MIN_SECRET_BYTES, MIN_WINDOW, OtpKey,
+    TotpCheck, TotpParams, generate_totp, hotp, totp_accept, unix_seconds, verify_totp,
+    verify_totp_value,
 };
 pub use rand_core::TryCryptoRng;
 pub use recovery::{
@@ -119,7 +123,8 @@ pub use verdict::{
     MAX_CODE_TTL_SECONDS, MAX_LOCKOUT_SECONDS, MAX_LOCKOUT_THRESHOLD, MAX_OPEN_CHALLENGES,
     MAX_RATE_CAP, MAX_RATE_WINDOW_SECONDS, MAX_RESEND_COOLDOWN_SECONDS, MAX_RESENDS,
     MAX_TRUSTED_DEVICES, MIN_ATTEMPTS, MIN_CODE_TTL_SECONDS, MIN_LOCKOUT_SECONDS,
-    NEW_NUMBERS_WINDOW_SECONDS, RatePolicy, RateVerdict, ResendPolicy, ResendVerdict,
+    MIN_LOCKOUT_THRESHOLD, MIN_RATE_CAP, MIN_RATE_WINDOW_SECONDS, MIN_RESEND_COOLDOWN_SECONDS,
+    MIN_RESENDS, NEW_NUMBERS_WINDOW_SECONDS, RatePolicy, RateVerdict, ResendPolicy, ResendVerdict,
     SENDS_WINDOW_SECONDS, attempts_remaining, challenge_verdict, code_expires_at, failures_reset,
     lockout_guard, lockout_take, lockout_verdict, rate_kept_until, rate_verdict, resend_verdict,
 };

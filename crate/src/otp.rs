@@ -22,6 +22,8 @@ pub const MAX_PERIOD: u32 = 120;
 pub const DEFAULT_PERIOD: u32 = 30;
 /// Widest drift window, in steps either side of the current one.
 pub const MAX_WINDOW: u32 = 10;
+/// Fewest steps accepted either side of the current one: none (the current step only).
+pub const MIN_WINDOW: u32 = 0;
 /// Drift window when the caller does not say: one step either side (RFC 6238 §5.2).
 pub const DEFAULT_WINDOW: u32 = 1;
 /// Shortest shared secret in bytes (RFC 4226 §4 R6: at least 128 bits).

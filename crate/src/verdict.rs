@@ -22,14 +22,20 @@ pub const MIN_ATTEMPTS: u32 = 1;
 pub const MAX_ATTEMPTS: u32 = 10;
 /// Default guesses per challenge (NIST SP 800-63B §5.2.2 suggests about 5).
 pub const DEFAULT_ATTEMPTS: u32 = 5;
+/// Shortest wait between two sends of a code, in seconds: none.
+pub const MIN_RESEND_COOLDOWN_SECONDS: u32 = 0;
 /// Longest wait between two sends of a code, in seconds.
 pub const MAX_RESEND_COOLDOWN_SECONDS: u32 = 600;
 /// Default wait between two sends of a code, in seconds.
 pub const DEFAULT_RESEND_COOLDOWN_SECONDS: u32 = 30;
+/// Fewest resends per challenge: none.
+pub const MIN_RESENDS: u32 = 0;
 /// Most resends per challenge.
 pub const MAX_RESENDS: u32 = 10;
 /// Default resends per challenge.
 pub const DEFAULT_RESENDS: u32 = 3;
+/// Fewest consecutive failures before a lock.
+pub const MIN_LOCKOUT_THRESHOLD: u32 = 1;
 /// Most consecutive failures before a lock (NIST SP 800-63B §5.2.2: no more than 100).
 pub const MAX_LOCKOUT_THRESHOLD: u32 = 100;
 /// Default consecutive failures across challenges that lock an account.
@@ -40,8 +46,12 @@ pub const MIN_LOCKOUT_SECONDS: u32 = 60;
 pub const MAX_LOCKOUT_SECONDS: u32 = 86_400;
 /// Default lock, in seconds (15 minutes).
 pub const DEFAULT_LOCKOUT_SECONDS: u32 = 900;
+/// Fewest events a rate window may allow.
+pub const MIN_RATE_CAP: u32 = 1;
 /// Most events a rate window may allow (and so most times it stores).
 pub const MAX_RATE_CAP: u32 = 100;
+/// Shortest rate window, in seconds.
+pub const MIN_RATE_WINDOW_SECONDS: u32 = 1;
 /// Longest rate window, in seconds (one week).
 pub const MAX_RATE_WINDOW_SECONDS: u32 = 604_800;
 /// Default codes sent to one account in an hour, counted apart for SMS and e-mail,
@@ -142,9 +152,13 @@ pub struct ResendPolicy {
 
 impl ResendPolicy {
     /// # Errors
-    /// [`Error::Policy`] above [`MAX_RESEND_COOLDOWN_SECONDS`] or [`MAX_RESENDS`].
+    /// [`Error::Policy`] for a cooldown outside
+    /// [`MIN_RESEND_COOLDOWN_SECONDS`]..=[`MAX_RESEND_COOLDOWN_SECONDS`] or resends outside
+    /// [`MIN_RESENDS`]..=[`MAX_RESENDS`].
     pub fn new(cooldown_seconds: u32, max_resends: u32) -> Result<Self> {
-        if cooldown_seconds > MAX_RESEND_COOLDOWN_SECONDS || max_resends > MAX_RESENDS {
+        let cooldown_ok =
+            (MIN_RESEND_COOLDOWN_SECONDS..=MAX_RESEND_COOLDOWN_SECONDS).contains(&cooldown_seconds);
+        if !(cooldown_ok && (MIN_RESENDS..=MAX_RESENDS).contains(&max_resends)) {
             return Err(Error::Policy);
         }
         Ok(Self {
@@ -202,10 +216,11 @@ pub struct LockoutPolicy {
 
 impl LockoutPolicy {
     /// # Errors
-    /// [`Error::Policy`] for a threshold outside 1..=[`MAX_LOCKOUT_THRESHOLD`] or a
+    /// [`Error::Policy`] for a threshold outside
+    /// [`MIN_LOCKOUT_THRESHOLD`]..=[`MAX_LOCKOUT_THRESHOLD`] or a
     /// duration outside [`MIN_LOCKOUT_SECONDS`]..=[`MAX_LOCKOUT_SECONDS`].
     pub fn new(threshold: u32, duration_seconds: u32) -> Result<Self> {
-        let threshold_ok = (1..=MAX_LOCKOUT_THRESHOLD).contains(&threshold);
+        let threshold_ok = (MIN_LOCKOUT_THRESHOLD..=MAX_LOCKOUT_THRESHOLD).contains(&threshold);
         let duration_ok = (MIN_LOCKOUT_SECONDS..=MAX_LOCKOUT_SECONDS).contains(&duration_seconds);
         if !(threshold_ok && duration_ok) {
             return Err(Error::Policy);
@@ -322,11 +337,12 @@ pub struct RatePolicy {
 
 impl RatePolicy {
     /// # Errors
-    /// [`Error::Policy`] for a cap outside 1..=[`MAX_RATE_CAP`] or a window outside
-    /// 1..=[`MAX_RATE_WINDOW_SECONDS`].
+    /// [`Error::Policy`] for a cap outside [`MIN_RATE_CAP`]..=[`MAX_RATE_CAP`] or a
+    /// window outside [`MIN_RATE_WINDOW_SECONDS`]..=[`MAX_RATE_WINDOW_SECONDS`].
     pub fn new(cap: u32, window_seconds: u32) -> Result<Self> {
-        let cap_ok = (1..=MAX_RATE_CAP).contains(&cap);
-        let window_ok = (1..=MAX_RATE_WINDOW_SECONDS).contains(&window_seconds);
+        let cap_ok = (MIN_RATE_CAP..=MAX_RATE_CAP).contains(&cap);
+        let window_ok =
+            (MIN_RATE_WINDOW_SECONDS..=MAX_RATE_WINDOW_SECONDS).contains(&window_seconds);
         if !(cap_ok && window_ok) {
             return Err(Error::Policy);
         }

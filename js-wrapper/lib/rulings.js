@@ -59,9 +59,9 @@ module.exports = ({ wasm, core, L }) => {
 
   const ttl = (value) => check.optionalInteger(value, 'ttlSeconds', L.MIN_CODE_TTL_SECONDS, L.MAX_CODE_TTL_SECONDS, L.DEFAULT_CODE_TTL_SECONDS);
   const cooldown = (value) =>
-    check.optionalInteger(value, 'cooldownSeconds', 0, L.MAX_RESEND_COOLDOWN_SECONDS, L.DEFAULT_RESEND_COOLDOWN_SECONDS);
+    check.optionalInteger(value, 'cooldownSeconds', L.MIN_RESEND_COOLDOWN_SECONDS, L.MAX_RESEND_COOLDOWN_SECONDS, L.DEFAULT_RESEND_COOLDOWN_SECONDS);
   const lockoutPolicy = (opts) => [
-    check.optionalInteger(opts.threshold, 'threshold', 1, L.MAX_LOCKOUT_THRESHOLD, L.DEFAULT_LOCKOUT_THRESHOLD),
+    check.optionalInteger(opts.threshold, 'threshold', L.MIN_LOCKOUT_THRESHOLD, L.MAX_LOCKOUT_THRESHOLD, L.DEFAULT_LOCKOUT_THRESHOLD),
     check.optionalInteger(opts.durationSeconds, 'durationSeconds', L.MIN_LOCKOUT_SECONDS, L.MAX_LOCKOUT_SECONDS, L.DEFAULT_LOCKOUT_SECONDS),
   ];
 
@@ -97,7 +97,7 @@ module.exports = ({ wasm, core, L }) => {
     challengeResend(challenge, opts = {}) {
       const state = challengeState(challenge);
       const now = nowOf(opts, 'opts', ['ttlSeconds', 'cooldownSeconds', 'maxResends']);
-      const maxResends = check.optionalInteger(opts.maxResends, 'maxResends', 0, L.MAX_RESENDS, L.DEFAULT_RESENDS);
+      const maxResends = check.optionalInteger(opts.maxResends, 'maxResends', L.MIN_RESENDS, L.MAX_RESENDS, L.DEFAULT_RESENDS);
       const flat = core.challengeResend(now, state, ttl(opts.ttlSeconds), cooldown(opts.cooldownSeconds), maxResends);
       if (flat[0] === 0) return { allowed: true, expiresAt: flat[1], write: decode(flat, 2) };
       if (flat[0] === 1) return { allowed: false, reason: 'closed', verdict: VERDICTS[flat[1]] };
@@ -180,7 +180,7 @@ module.exports = ({ wasm, core, L }) => {
     rateKeptUntil(opts) {
       check.options(opts, 'opts', ['times', 'windowSeconds']);
       const times = check.times(opts.times, 'times', L.MAX_RATE_CAP);
-      const until = core.rateKeptUntil(times, check.integer(opts.windowSeconds, 'windowSeconds', 1, L.MAX_RATE_WINDOW_SECONDS));
+      const until = core.rateKeptUntil(times, check.integer(opts.windowSeconds, 'windowSeconds', L.MIN_RATE_WINDOW_SECONDS, L.MAX_RATE_WINDOW_SECONDS));
       return until === NULL ? null : until;
     },
 
@@ -192,7 +192,7 @@ module.exports = ({ wasm, core, L }) => {
     /** When a device remembered at `now` for `days` stops being trusted (unix ms). */
     deviceTrustedUntil(opts = {}) {
       const now = nowOf(opts, 'opts', ['days']);
-      return core.deviceTrustedUntil(now, check.integer(opts.days, 'days', 1, L.MAX_TRUSTED_DEVICE_DAYS));
+      return core.deviceTrustedUntil(now, check.integer(opts.days, 'days', L.MIN_TRUSTED_DEVICE_DAYS, L.MAX_TRUSTED_DEVICE_DAYS));
     },
 
     /** The write that records a trusted device's use, or null once its trust has ended. */

@@ -177,4 +177,7 @@ test('LIMITS come from the core and are frozen', () => {
   assert.equal(tf.LIMITS.MIN_KEY_BYTES, 32);
   assert.equal(tf.LIMITS.DEFAULT_ATTEMPTS, 5);
   assert.ok(Object.isFrozen(tf.LIMITS));
+  // Lower bounds are the core's too, not numbers written again in JS.
+  const lower = { MIN_WINDOW: 0, MIN_RESEND_COOLDOWN_SECONDS: 0, MIN_RESENDS: 0, MIN_LOCKOUT_THRESHOLD: 1, MIN_RATE_CAP: 1, MIN_RATE_WINDOW_SECONDS: 1, MIN_TRUSTED_DEVICE_DAYS: 1, TRUSTED_DEVICE_DAYS_OFF: 0 };
+  for (const [name, value] of Object.entries(lower)) assert.equal(tf.LIMITS[name], value, name);
 });

@@ -265,6 +265,48 @@ test('TOTP and recovery codes: each proves a sign-in once; a replayed TOTP step 
   assert.equal(await world.d.recovery.remaining(1), 9);
 });
 
+/** Enrols an authenticator app for Alice; returns its base32 secret. */
+const enrolApp = async (world) => {
+  const setup = world.context();
+  await world.d.enrolment.totpSetup(setup, world.user(1), {});
+  const { secret } = setup.body.data;
+  await world.d.enrolment.totpConfirm(world.context(), world.user(1), { code: world.totp(secret) });
+  world.advance(30_000);
+  return secret;
+};
+
+test('a secret that does not open: the app is not offered, still enrolled, and its open challenge ends before a guess', async () => {
+  const world = staff();
+  const secret = await enrolApp(world);
+  const open = await signIn(world);
+  assert.equal(open.details.method, 'totp');
+  // Sealed under a secret no longer configured (here: not a sealed value at all).
+  world.tables.factors.find((row) => row.slot === 'totp').secret = 'v1.not-sealed';
+  const ended = await refusal(() => verify(world, { challenge: open.token, code: world.totp(secret) }));
+  assert.deepEqual([ended.status, ended.details.reason], [401, 'unavailable']);
+  assert.equal(world.tables.accounts[0].failures, 0, 'no guess was taken');
+  const next = await signIn(world);
+  assert.deepEqual([next.details.method, next.details.methods], ['email', ['email']], 'another allowed method is offered');
+  const state = await world.d.factors.of(1);
+  assert.deepEqual([state.unavailable, world.d.factors.enrolled(state)], [['totp'], true]);
+  assert.ok(world.events.some((e) => e.name === 'factor.unreadable' && e.userId === 1 && e.method === 'totp'));
+});
+
+test("a delivery cap counts what was sent: a failed send gives its place back, and an admin's lift ends the window", async () => {
+  const world = staff({}, { caps: { emailPerHour: 2 } });
+  const window = () => world.tables.limits.find((row) => row.scope === 'sent:email')?.times ?? '';
+  world.fail('email');
+  await refusal(() => world.d.signIn.afterFirstFactor(world.context(), world.user(1)));
+  assert.equal(window(), '', 'nothing went out, nothing is counted');
+  world.restore('email');
+  await signIn(world);
+  await signIn(world);
+  const capped = await refusal(() => world.d.signIn.afterFirstFactor(world.context(), world.user(1)));
+  assert.equal(capped.status, 429);
+  await world.d.caps.lift(1);
+  assert.equal((await signIn(world)).details.method, 'email', 'after the lift a code is sent again');
+});
+
 test('phone enrolment and step-up: codes prove only their own purpose; sensitive changes need a live code', async () => {
   const world = staff();
   // The first factor is free; the next needs a live code of the first.

@@ -466,7 +466,7 @@ macro_rules! limits {
 
 /// The core's bounds and defaults, so that JS validates with the same numbers. Names
 /// and values cross as two flat lists (cheaper than building a JS object here).
-const LIMITS: [(&str, f64); 62] = limits![
+const LIMITS: [(&str, f64); 70] = limits![
     MIN_CODE_DIGITS,
     MAX_CODE_DIGITS,
     DEFAULT_CODE_DIGITS,
@@ -482,6 +482,7 @@ const LIMITS: [(&str, f64); 62] = limits![
     MIN_PERIOD,
     MAX_PERIOD,
     DEFAULT_PERIOD,
+    MIN_WINDOW,
     MAX_WINDOW,
     DEFAULT_WINDOW,
     MIN_SECRET_BYTES,
@@ -501,16 +502,21 @@ const LIMITS: [(&str, f64); 62] = limits![
     MIN_ATTEMPTS,
     MAX_ATTEMPTS,
     DEFAULT_ATTEMPTS,
+    MIN_RESEND_COOLDOWN_SECONDS,
     MAX_RESEND_COOLDOWN_SECONDS,
     DEFAULT_RESEND_COOLDOWN_SECONDS,
+    MIN_RESENDS,
     MAX_RESENDS,
     DEFAULT_RESENDS,
+    MIN_LOCKOUT_THRESHOLD,
     MAX_LOCKOUT_THRESHOLD,
     DEFAULT_LOCKOUT_THRESHOLD,
     MIN_LOCKOUT_SECONDS,
     MAX_LOCKOUT_SECONDS,
     DEFAULT_LOCKOUT_SECONDS,
+    MIN_RATE_CAP,
     MAX_RATE_CAP,
+    MIN_RATE_WINDOW_SECONDS,
     MAX_RATE_WINDOW_SECONDS,
     DEFAULT_SENDS_PER_HOUR,
     DEFAULT_SENDS_PER_NUMBER_PER_HOUR,
@@ -522,7 +528,9 @@ const LIMITS: [(&str, f64); 62] = limits![
     MAX_TOKEN_INPUT_CHARS,
     HASH_HEX_CHARS,
     MAX_RECOVERY_INPUT_BYTES,
+    MIN_TRUSTED_DEVICE_DAYS,
     MAX_TRUSTED_DEVICE_DAYS,
+    TRUSTED_DEVICE_DAYS_OFF,
     SENDS_WINDOW_SECONDS,
     NEW_NUMBERS_WINDOW_SECONDS,
     MAX_PREVIOUS_SECRETS,

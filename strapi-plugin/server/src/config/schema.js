@@ -18,7 +18,8 @@ const list = (path, of) => yup.array(of).typeError(`${path} must be a list`);
 const group = (path, fields, unknown = `unknown key in ${path}: \${unknown}`) =>
   yup.object(fields).typeError(`${path} must be an object`).noUnknown(true, unknown);
 
-const TRUSTED_DEVICE_DAYS = [0, LIMITS.MAX_TRUSTED_DEVICE_DAYS];
+// 0 turns trusted devices off for the role; otherwise the core's range of days.
+const TRUSTED_DEVICE_DAYS = [LIMITS.TRUSTED_DEVICE_DAYS_OFF, LIMITS.MAX_TRUSTED_DEVICE_DAYS];
 
 const int = (path, min, max) =>
   yup
@@ -114,15 +115,21 @@ const RANGES = {
     ttlSeconds: [LIMITS.MIN_CODE_TTL_SECONDS, LIMITS.MAX_CODE_TTL_SECONDS],
     maxAttempts: [LIMITS.MIN_ATTEMPTS, LIMITS.MAX_ATTEMPTS],
   },
-  resend: { cooldownSeconds: [0, LIMITS.MAX_RESEND_COOLDOWN_SECONDS], maxResends: [0, LIMITS.MAX_RESENDS] },
-  lockout: { threshold: [1, LIMITS.MAX_LOCKOUT_THRESHOLD], durationSeconds: [LIMITS.MIN_LOCKOUT_SECONDS, LIMITS.MAX_LOCKOUT_SECONDS] },
+  resend: {
+    cooldownSeconds: [LIMITS.MIN_RESEND_COOLDOWN_SECONDS, LIMITS.MAX_RESEND_COOLDOWN_SECONDS],
+    maxResends: [LIMITS.MIN_RESENDS, LIMITS.MAX_RESENDS],
+  },
+  lockout: {
+    threshold: [LIMITS.MIN_LOCKOUT_THRESHOLD, LIMITS.MAX_LOCKOUT_THRESHOLD],
+    durationSeconds: [LIMITS.MIN_LOCKOUT_SECONDS, LIMITS.MAX_LOCKOUT_SECONDS],
+  },
   // What messages may cost: codes sent per account per hour (SMS and e-mail apart), per
   // phone number per hour, and new numbers per account per day.
   caps: {
-    smsPerHour: [1, LIMITS.MAX_RATE_CAP],
-    emailPerHour: [1, LIMITS.MAX_RATE_CAP],
-    perNumberPerHour: [1, LIMITS.MAX_RATE_CAP],
-    newNumbersPerDay: [1, LIMITS.MAX_RATE_CAP],
+    smsPerHour: [LIMITS.MIN_RATE_CAP, LIMITS.MAX_RATE_CAP],
+    emailPerHour: [LIMITS.MIN_RATE_CAP, LIMITS.MAX_RATE_CAP],
+    perNumberPerHour: [LIMITS.MIN_RATE_CAP, LIMITS.MAX_RATE_CAP],
+    newNumbersPerDay: [LIMITS.MIN_RATE_CAP, LIMITS.MAX_RATE_CAP],
   },
 };
 
@@ -148,7 +155,7 @@ const schema = yup
         .nullable()
         .max(64, 'totp.issuer must be at most 64 characters')
         .test('no-colon', 'totp.issuer must not contain ":"', (v) => !v?.includes(':')),
-      window: int('totp.window', 0, LIMITS.MAX_WINDOW),
+      window: int('totp.window', LIMITS.MIN_WINDOW, LIMITS.MAX_WINDOW),
     }),
     notifications: flag('notifications'),
     sms: group('sms', {
