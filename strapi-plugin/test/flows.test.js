@@ -364,3 +364,81 @@ test('two kinds of user on the same tables: the same id in another realm shares 
   assert.equal((await admins.d.accounts.lockState(1, admins.now())).locked, false, "a lockout is only its realm's");
   assert.deepEqual(people.tables.limits.map((row) => row.subject).sort(), ['admin:1'], 'per-user limits name the realm');
 });
+
+test('a right code whose answer cannot be built gives the challenge back: the same code then signs in', async () => {
+  const world = staff();
+  const { token, code } = await signIn(world);
+  const { respond } = world.d.host;
+  world.d.host.respond = async () => {
+    throw new Error('the session store is down');
+  };
+  await assert.rejects(verify(world, { challenge: token, code }), /session store is down/);
+  world.d.host.respond = respond;
+  const ctx = world.context();
+  await verify(world, { challenge: token, code }, ctx);
+  assert.equal(ctx.body.jwt, 'session of 1', 'a right code is never burnt by a failed answer');
+});
+
+test('a challenge displaced by newer sign-ins is closed, never a 500', async () => {
+  const world = staff({}, { caps: { emailPerHour: 100 } });
+  const first = await signIn(world);
+  for (let i = 0; i < 10; i += 1) await signIn(world);
+  const gone = await refusal(() => verify(world, { challenge: first.token, code: first.code }));
+  assert.deepEqual([gone.status, gone.details.reason], [401, 'unknown']);
+  assert.equal(world.tables.challenges.length, 10, 'at most ten open challenges');
+});
+
+test('step-up codes: one per cooldown, and none past the delivery cap', async () => {
+  const world = staff({}, { caps: { emailPerHour: 2 } });
+  const stepUp = () => world.d.account.stepUp(world.context(), world.user(1), { method: 'email' });
+  await stepUp();
+  const cooling = await refusal(stepUp);
+  assert.equal(cooling.status, 429);
+  assert.equal(Date.parse(cooling.details.retryAt), world.now() + 30_000, 'retryAt is when the cooldown ends');
+  world.advance(30_000);
+  await stepUp();
+  world.advance(30_000);
+  const capped = await refusal(stepUp);
+  assert.equal(capped.status, 429, 'the account has had its two e-mails this hour');
+  assert.equal(world.sent.length, 2);
+});
+
+test('with a factor enrolled, adding an app needs a live code of it; the first factor needs none', async () => {
+  const world = staff();
+  await world.d.enrolment.phoneSetup(world.context(), world.user(1), { phoneNumber: '+15555550123' });
+  await world.d.enrolment.phoneConfirm(world.context(), world.user(1), { code: world.lastSent().code });
+  const refused = await refusal(() => world.d.enrolment.totpSetup(world.context(), world.user(1), { code: '000000' }));
+  assert.equal(refused.status, 400);
+  world.advance(30_000);
+  await world.d.account.stepUp(world.context(), world.user(1), { method: 'sms' });
+  const setup = world.context();
+  await world.d.enrolment.totpSetup(setup, world.user(1), { code: world.lastSent().code });
+  assert.match(setup.body.data.uri, /^otpauth:\/\/totp\//);
+});
+
+test('status, revoking a device, and turning two-factor off with a live code', async () => {
+  const world = build({ policies: { staff: { ...REQUIRED, enforcement: 'optional' } }, users: [ALICE] });
+  const secret = await enrolApp(world);
+  const { token } = await signIn(world);
+  await verify(world, { challenge: token, code: world.totp(secret), rememberDevice: true });
+  const status = world.context();
+  await world.d.account.status(status, world.user(1));
+  const { data } = status.body;
+  assert.deepEqual([data.enabled, data.enforcement, data.methods.totp, data.unavailable, data.recoveryCodesRemaining], [true, 'optional', true, [], 10]);
+  assert.equal(data.trustedDevices.length, 1);
+
+  const unknown = await refusal(() => world.d.account.revokeDevice(world.context(), world.user(1), 999));
+  assert.equal(unknown.status, 404);
+  const revoked = world.context();
+  await world.d.account.revokeDevice(revoked, world.user(1), data.trustedDevices[0].id);
+  assert.deepEqual(revoked.body.data, { id: data.trustedDevices[0].id, revoked: true });
+
+  const wrong = await refusal(() => world.d.account.disable(world.context(), world.user(1), { code: '000000' }));
+  assert.equal(wrong.status, 400);
+  world.advance(30_000);
+  const off = world.context();
+  await world.d.account.disable(off, world.user(1), { code: world.totp(secret) });
+  assert.deepEqual(off.body.data, { enabled: false });
+  assert.equal(world.d.factors.enrolled(await world.d.factors.of(1)), false);
+  assert.ok(world.events.some((e) => e.name === 'disabled' && e.userId === 1));
+});
