@@ -40,20 +40,40 @@
 //! generator its caller passes in. It has no `unsafe`, and no code path can panic: every
 //! failure is an [`Error`] whose message carries no input.
 //!
+//! A ruling and its write: a challenge is opened, then each guess spends an attempt by a
+//! write whose guard the stored row must still meet when it is applied. The store turns
+//! the guard into a `WHERE` and reads the row count; here the row is read by a closure.
+//!
 //! ```
-//! use two_factor_core::{HashKey, generate_code, hash_code, verify_code};
+//! use two_factor_core::guard::Field;
+//! use two_factor_core::{Challenge, ChallengeVerdict, CodeRules};
 //!
 //! # fn main() -> Result<(), two_factor_core::Error> {
-//! let key = HashKey::new(&[42u8; 32])?;
-//! let salt = [7u8; 16];
-//! # let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
-//! # use rand_core::SeedableRng;
-//! let code = generate_code(&mut rng, 6)?;
-//! let stored = hash_code(&code, &key, &salt)?;
-//! assert!(verify_code(&code, &stored, &key, &salt)?);
+//! let now = 1_700_000_000_000;
+//! let rules = CodeRules::new(300, 5, 30, 3)?; // a 5-minute code, 5 attempts
+//! let mut row = Challenge::open(&rules, now, true)?; // the stored state
+//!
+//! for _ in 0..5 {
+//!     let write = row.attempt(now).expect("active"); // ruled on the row as read
+//!     let stored = |field| match field {
+//!         Field::ConsumedAt => row.consumed_at,
+//!         Field::ExpiresAt => Some(row.expires_at),
+//!         Field::Attempts => Some(u64::from(row.attempts)),
+//!         _ => None,
+//!     };
+//!     assert!(write.admits(stored)); // the conditional UPDATE changes one row
+//!     assert_eq!(write.applied(stored), [(Field::Attempts, Some(u64::from(row.attempts) + 1))]);
+//!     row.attempts += 1;
+//! }
+//! // The sixth guess is refused before any write: no burst passes the maximum.
+//! assert_eq!(row.attempt(now), Err(ChallengeVerdict::Exhausted));
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The keyed hashes, TOTP and sealing are plain functions too ([`hash_code`],
+//! [`verify_code`], [`verify_totp`], [`seal`], [`open`]), for callers that keep their
+//! own keys; `two-factor-wasm` exposes both.
 
 // Tests do arithmetic on known-small values; the lint guards production code only.
 #![cfg_attr(
