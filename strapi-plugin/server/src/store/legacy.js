@@ -23,14 +23,8 @@ const COLUMNS = Object.freeze({
   [SLOTS.phone]: Object.freeze({ secret: 'phone', masked: 'phoneMasked', enabledAt: 'phoneVerifiedAt' }),
 });
 
-/** Every factor row field that a slot mirrors (the union over slots). */
-const FACTOR_FIELDS = [...new Set(Object.values(COLUMNS).flatMap((fields) => Object.keys(fields)))];
-
-/** Every account row field of the mirror. */
-const ACCOUNT_FIELDS = Object.values(COLUMNS).flatMap((fields) => Object.values(fields));
-
-/** Whether rows of `realm` (and of `slot`) have the mirror. */
-const mirrored = (realm, slot) => realm === REALM && (slot === undefined || Object.hasOwn(COLUMNS, slot));
+/** Whether rows of `realm` and `slot` have the mirror (a slot that release did not know has none). */
+const mirrored = (realm, slot) => realm === REALM && Object.hasOwn(COLUMNS, slot);
 
 /**
  * The account row fields that mirror `data`, factor row fields of `slot` (those the
@@ -44,4 +38,4 @@ const accountFields = (slot, data) =>
       .map(([field, column]) => [column, data === null ? null : data[field]]),
   );
 
-module.exports = { REALM, COLUMNS, FACTOR_FIELDS, ACCOUNT_FIELDS, mirrored, accountFields };
+module.exports = { REALM, COLUMNS, mirrored, accountFields };

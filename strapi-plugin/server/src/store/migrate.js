@@ -130,12 +130,12 @@ const giveRealm = async (strapi) => {
  * there already; how many were new. Exact when processes race: each row is inserted by
  * one of them (PostgreSQL and SQLite return the rows inserted; MySQL counts them).
  */
-const insertNew = async (strapi, factors, rows, trx) => {
+const insertNew = async (strapi, factors, rows) => {
   const f = factors.col;
-  const statement = factors.query(trx).insert(rows).onConflict([f.realm, f.userId, f.slot]).ignore();
+  const statement = factors.query().insert(rows).onConflict([f.realm, f.userId, f.slot]).ignore();
   if (strapi.db.dialect.client !== 'mysql') return (await statement.returning(f.id)).length;
   const { sql, bindings } = statement.toSQL().toNative();
-  const [result] = await (trx ?? strapi.db.connection).raw(sql, bindings);
+  const [result] = await strapi.db.connection.raw(sql, bindings);
   return result.affectedRows;
 };
 
