@@ -1,40 +1,67 @@
 'use strict';
 
-// The one way code reaches another part of the plugin: `parts(strapi).challenges`
-// instead of `strapi.plugin('two-factor').service('challenges')` written in every file,
-// and `parts(strapi).host` for the kind of user the plugin serves (see host/index.js).
-// Each service name is a getter, so a part is looked up when used (services exist only
-// once Strapi has loaded the plugin). The host is made on first use, once per Strapi; it
-// is no service, so it is there in register() and for a Strapi made of plain objects.
+// The one way Strapi code (register, bootstrap, controllers, middlewares, the host's
+// wrapped routes) reaches the domain: `parts(strapi, realm)`, the domain (domain.js) of
+// one kind of user, made once per Strapi and realm over Strapi's adapters. The realm
+// defaults to the host the plugin serves today (host/index.js). The server keys are
+// one set per Strapi, shared by every realm.
+const domain = require('./domain');
+const hosts = require('./host');
+const makeKeys = require('./store/keys');
+const makeStore = require('./store/sql');
+
+/** @typedef {import('./domain').Domain} Parts */
+
+const made = new WeakMap();
+
+/** What every realm of `strapi` shares: its keys, its tables, its config and log. */
+const shared = (strapi) => {
+  if (!made.has(strapi)) {
+    const config = (key) => strapi.config.get(`plugin::two-factor.${key}`);
+    const log = strapi.log;
+    made.set(strapi, { config, log, keys: makeKeys({ config, log }), store: makeStore(strapi), realms: new Map() });
+  }
+  return made.get(strapi);
+};
 
 /**
- * @typedef {typeof import('./services')} Services
- * @typedef {{ [K in keyof Services]: ReturnType<Services[K]> } & { host: import('./host').Host, store: ReturnType<ReturnType<typeof import('./store/sql')>['forRealm']>, log: any, config: (key: string) => any }} Parts
+ * The domain of `realm` in `strapi`. Strapi's services of the plugin (the clock,
+ * settings, delivery, notices, events) are looked up when used: they exist only once
+ * Strapi has loaded the plugin, and the host is already needed in register().
+ * @returns {Parts}
  */
-
-const cache = new WeakMap();
-
-/** @returns {Parts} */
-const parts = (strapi) => {
-  if (!cache.has(strapi)) {
-    // Required here, not at the top: the services and the host require this file.
-    const services = require('./services');
-    const host = require('./host');
-    const reach = {};
-    for (const name of Object.keys(services)) {
-      Object.defineProperty(reach, name, { enumerable: true, get: () => strapi.plugin('two-factor').service(name) });
-    }
-    let made = null;
-    Object.defineProperty(reach, 'host', { enumerable: true, get: () => (made ??= host.pick({ strapi })) });
-    // The plugin's tables (store/sql.js), as the rows of the host's realm; Strapi's logger
-    // and the plugin's config.
-    let store = null;
-    Object.defineProperty(reach, 'store', { enumerable: true, get: () => (store ??= require('./store/sql')(strapi).forRealm(reach.host.realm)) });
-    Object.defineProperty(reach, 'log', { enumerable: true, get: () => strapi.log });
-    Object.defineProperty(reach, 'config', { enumerable: true, value: (key) => strapi.config.get(`plugin::two-factor.${key}`) });
-    cache.set(strapi, Object.freeze(reach));
+const parts = (strapi, realm = hosts.USERS_PERMISSIONS) => {
+  const { config, log, keys, store, realms } = shared(strapi);
+  if (!realms.has(realm)) {
+    const service = (name) => strapi.plugin('two-factor').service(name);
+    const host = hosts.make(realm, { strapi });
+    realms.set(
+      realm,
+      domain({
+        host,
+        store: store.forRealm(host.realm),
+        keys,
+        config,
+        log,
+        get clock() {
+          return service('clock');
+        },
+        get settings() {
+          return service('settings');
+        },
+        get delivery() {
+          return service('delivery');
+        },
+        get notify() {
+          return service('notify');
+        },
+        get events() {
+          return service('events');
+        },
+      }),
+    );
   }
-  return cache.get(strapi);
+  return realms.get(realm);
 };
 
 module.exports = parts;

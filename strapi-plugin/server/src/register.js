@@ -10,7 +10,8 @@ const migrate = require('./store/migrate');
 const { WRAPPED, TOKEN_ACTIONS } = require('./host');
 
 module.exports = ({ strapi }) => {
-  parts(strapi).host.install();
+  const { host, signIn } = parts(strapi);
+  host.install(signIn);
   privateTables.seal({ strapi });
   migrate.lockDuringSync(strapi);
 };

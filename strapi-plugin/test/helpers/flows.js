@@ -3,27 +3,18 @@
 // The plugin's domain (server/src/domain.js) built over the in-memory store, a fake
 // host and a clock the test moves: sign-in, enrolment and step-up run as they do in
 // Strapi, with every core ruling and every conditional write, and no database or HTTP.
-// What is faked is only what lies outside the domain: the host's users and sessions,
-// the delivery of messages (recorded, or made to fail), events, e-mail notices, logs.
+// What is faked is only what lies outside the domain: the host's users, the stored
+// settings, the delivery of messages (recorded, or made to fail), events, e-mail
+// notices, logs.
 const { randomBytes } = require('node:crypto');
 const tf = require('two-factor-wasm');
-const DOMAIN = require('../../server/src/domain');
+const domain = require('../../server/src/domain');
+const makeKeys = require('../../server/src/store/keys');
 const memoryStore = require('../../server/src/store/memory');
 const config = require('../../server/src/config').default;
+const { errors } = require('../../server/src/errors');
 
 const START = 1_700_000_000_000;
-
-/** A request context with just what the flows read and write. */
-const context = ({ headers = {}, state = {} } = {}) => ({
-  request: { headers, header: headers },
-  cookies: { get: () => undefined, set() {} },
-  state,
-  body: undefined,
-  send(body) {
-    this.body = body;
-    return body;
-  },
-});
 
 /**
  * Builds the domain. `policies` by role type; `settings` laid over the config's code
@@ -40,13 +31,14 @@ const build = ({ policies = {}, settings = {}, users = [], realm = 'test', store
   const rules = Object.fromEntries(['code', 'resend', 'lockout', 'caps'].map((group) => [group, { ...config[group], ...settings[group] }]));
   const pluginConfig = { ...config, secret: randomBytes(32).toString('base64') };
 
-  const d = {
+  const adapters = { config: (key) => pluginConfig[key], log: { warn() {}, info() {} } };
+  const d = domain({
+    ...adapters,
+    keys: makeKeys(adapters),
     store,
-    config: (key) => pluginConfig[key],
-    log: { warn() {}, info() {} },
     clock: { now: () => now },
-    settings: { snapshot: async () => ({ roles: {}, codes: {} }), get: async () => structuredClone(rules) },
-    policy: { forRole: async (type) => ({ trustedDeviceDays: 0, ...(policies[type] ?? config.defaultPolicy) }) },
+    // The role policies as an admin saved them; the real policy part reads them.
+    settings: { snapshot: async () => ({ roles: policies, codes: {} }), stored: async (key) => (key === 'roles' ? policies : {}), get: async () => structuredClone(rules) },
     events: { emit: (name, payload) => events.push({ name, ...payload }) },
     notify: { send: async () => {} },
     delivery: {
@@ -59,15 +51,9 @@ const build = ({ policies = {}, settings = {}, users = [], realm = 'test', store
       realm,
       findUser: async (id) => (directory.has(id) ? { ...directory.get(id) } : null),
       roleOf: async (user) => (user.roleType ? { type: user.roleType } : null),
-      respond: async (ctx, user, extra = {}) => ctx.send({ jwt: `session of ${user.id}`, user, ...extra }),
-      cookieSecure: () => false,
-      usesRefreshCookie: () => false,
+      blockedError: () => new errors.ApplicationError('Your account has been blocked by an administrator'),
     },
-  };
-  const made = {};
-  for (const [name, factory] of Object.entries(DOMAIN)) {
-    Object.defineProperty(d, name, { enumerable: true, get: () => (made[name] ??= factory(d)) });
-  }
+  });
   d.keys.load();
 
   return {
@@ -85,7 +71,6 @@ const build = ({ policies = {}, settings = {}, users = [], realm = 'test', store
     restore: (method) => failing.delete(method),
     user: (id) => directory.get(id),
     block: (id) => Object.assign(directory.get(id), { blocked: true }),
-    context,
     /** The last code sent, and to whom. */
     lastSent: () => sent.at(-1),
     /** The current TOTP of a base32 secret, at the test's clock. */

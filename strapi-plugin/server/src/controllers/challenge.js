@@ -1,11 +1,19 @@
 'use strict';
 
 // POST /api/auth/2fa/verify and /api/auth/2fa/resend, as HTTP adapters of the sign-in
-// flow (flow/sign-in.js). The body shape was already checked by the `body` middleware
-// (before rate limiting, so unknown fields cannot split a key).
+// flow (flow/sign-in.js): the flow takes the body and what the host reads of the
+// request, and the host answers its outcome. The body shape was already checked by the
+// `body` middleware (before rate limiting, so unknown fields cannot split a key).
 const parts = require('../plugin');
+const answer = require('../host/answer');
 
 module.exports = ({ strapi }) => ({
-  verify: (ctx) => parts(strapi).signIn.verify(ctx, ctx.request.body),
-  resend: (ctx) => parts(strapi).signIn.resend(ctx, ctx.request.body),
+  async verify(ctx) {
+    const { host, signIn } = parts(strapi);
+    return answer(host, ctx, await signIn.verify(ctx.request.body, host.request(ctx)));
+  },
+  async resend(ctx) {
+    const { host, signIn } = parts(strapi);
+    return answer(host, ctx, await signIn.resend(ctx.request.body));
+  },
 });

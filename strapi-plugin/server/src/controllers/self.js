@@ -2,24 +2,28 @@
 
 // Self-service under /api/auth/2fa/ for a signed-in user (or, for enrolment, a user whose
 // e-mailed code was verified), as HTTP adapters of the enrolment and account flows
-// (flow/enrolment.js, flow/account.js). Bodies were checked by the `body` middleware;
-// the `account` middleware set ctx.state.user.
+// (flow/enrolment.js, flow/account.js): each flow takes the user and the body, and the
+// host answers its outcome. Bodies were checked by the `body` middleware; the `account`
+// middleware set ctx.state.user (and ctx.state.enrolment, the enrolment challenge).
 const parts = require('../plugin');
+const answer = require('../host/answer');
 
 module.exports = ({ strapi }) => {
-  const enrolment = () => parts(strapi).enrolment;
-  const account = () => parts(strapi).account;
-  const body = (ctx) => ctx.request.body ?? {};
+  /** An action: `run(domain, user, body, ctx)` gives the outcome the host answers. */
+  const action = (run) => async (ctx) => {
+    const d = parts(strapi);
+    return answer(d.host, ctx, await run(d, ctx.state.user, ctx.request.body ?? {}, ctx));
+  };
 
   return {
-    status: (ctx) => account().status(ctx, ctx.state.user),
-    totpSetup: (ctx) => enrolment().totpSetup(ctx, ctx.state.user, body(ctx)),
-    totpConfirm: (ctx) => enrolment().totpConfirm(ctx, ctx.state.user, body(ctx)),
-    phoneSetup: (ctx) => enrolment().phoneSetup(ctx, ctx.state.user, body(ctx)),
-    phoneConfirm: (ctx) => enrolment().phoneConfirm(ctx, ctx.state.user, body(ctx)),
-    stepUp: (ctx) => account().stepUp(ctx, ctx.state.user, body(ctx)),
-    regenerateRecoveryCodes: (ctx) => account().regenerateRecoveryCodes(ctx, ctx.state.user, body(ctx)),
-    disable: (ctx) => account().disable(ctx, ctx.state.user, body(ctx)),
-    revokeDevice: (ctx) => account().revokeDevice(ctx, ctx.state.user, Number(ctx.params.id)),
+    status: action((d, user) => d.account.status(user)),
+    totpSetup: action((d, user, body) => d.enrolment.totpSetup(user, body)),
+    totpConfirm: action((d, user, body, ctx) => d.enrolment.totpConfirm(user, body, ctx.state.enrolment)),
+    phoneSetup: action((d, user, body) => d.enrolment.phoneSetup(user, body)),
+    phoneConfirm: action((d, user, body, ctx) => d.enrolment.phoneConfirm(user, body, ctx.state.enrolment)),
+    stepUp: action((d, user, body) => d.account.stepUp(user, body)),
+    regenerateRecoveryCodes: action((d, user, body) => d.account.regenerateRecoveryCodes(user, body)),
+    disable: action((d, user, body) => d.account.disable(user, body)),
+    revokeDevice: action((d, user, _body, ctx) => d.account.revokeDevice(user, Number(ctx.params.id))),
   };
 };

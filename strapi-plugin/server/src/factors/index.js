@@ -5,9 +5,9 @@
 // is one module here (and its rules in the core). Recovery codes (factors/recovery.js)
 // stand apart: they prove a sign-in but are never offered as a method.
 const mask = require('../mask');
-const { METHODS } = require('../names');
+const { METHODS, PURPOSES } = require('../names');
 
-/** @param {import('../plugin').Parts} d */
+/** @param {import('../domain').Domain} d */
 module.exports = (d) => {
   const totp = require('./totp')(d);
   const sms = require('./sms')(d);
@@ -66,6 +66,20 @@ module.exports = (d) => {
     confirmTotp: (userId, code, now) => totp.confirm(userId, code, now),
     /** Binds a verified phone number. */
     setPhone: (userId, phone, now) => sms.confirm(userId, phone, now),
+
+    /**
+     * Which factor `code` proves now ('totp', 'recovery' or 'step-up'), spending it (a
+     * TOTP step, a recovery code, a step-up challenge) so it proves nothing again; null
+     * when none. `allowTotp`: the role allows authenticator apps. `allowStepUp`: a
+     * step-up code counts; never at sign-in, where a code proves only the challenge it
+     * was sent for. The caller has taken a place in the account's guess budget.
+     */
+    async prove(userId, code, now, { allowTotp = true, allowStepUp = true } = {}) {
+      if (allowTotp && (await totp.prove(userId, code, now))) return METHODS.totp;
+      if (await d.recovery.use(userId, code, now)) return 'recovery';
+      if (allowStepUp && (await d.challenges.spendLatest(userId, PURPOSES.stepUp, code, now)).status === 'ok') return 'step-up';
+      return null;
+    },
 
     /** Removes every factor (disable, or an admin reset); the lockout counter stays. */
     async clear(userId) {

@@ -9,7 +9,7 @@
 const tf = require('two-factor-wasm');
 const { conflict } = require('../errors');
 
-/** @param {import('../plugin').Parts} d */
+/** @param {import('../domain').Domain} d */
 module.exports = (d) => {
   const store = () => d.store.recovery;
 

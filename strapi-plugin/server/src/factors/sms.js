@@ -13,7 +13,7 @@ const phoneFor = (userId) => `two-factor phone user:${userId}`;
 // What this factor keeps sealed in its row, for the start-up pass that seals again (store/reseal.js).
 const SEALED = Object.freeze({ slot: SLOTS.phone, fields: ['secret'], binding: phoneFor, text: true });
 
-/** @param {import('../plugin').Parts} d */
+/** @param {import('../domain').Domain} d */
 module.exports = (d) => {
   /** The sealed number and its masked form, as stored. */
   const fields = (userId, phone) => ({ secret: d.keys.sealText(phone, phoneFor(userId)), masked: mask(METHODS.sms, phone) });

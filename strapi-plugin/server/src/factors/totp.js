@@ -14,7 +14,7 @@ const sealedFor = (userId) => `two-factor totp user:${userId}`;
 // What this factor keeps sealed in its row, for the start-up pass that seals again (store/reseal.js).
 const SEALED = Object.freeze({ slot: SLOTS.totp, fields: ['secret', 'pending'], binding: sealedFor, text: false });
 
-/** @param {import('../plugin').Parts} d */
+/** @param {import('../domain').Domain} d */
 module.exports = (d) => {
   const issuer = () => d.config('totp').issuer || d.config('appName');
   const window = () => d.config('totp').window;

@@ -3,19 +3,19 @@
 // What a signed-in user sees and changes of their own two-factor account: its status,
 // a step-up code for a sensitive change, a new set of recovery codes, turning two-factor
 // off and forgetting a trusted device. Every change that could weaken the account needs
-// a live code (proof.require); a step-up code is one way to get one.
+// a live code (accounts.requireCode); a step-up code is one way to get one.
 const { errors, forbidden } = require('../errors');
 const { METHODS, PURPOSES } = require('../names');
 const mask = require('../mask');
+const outcome = require('./outcome');
 
-/** @param {import('../plugin').Parts} d */
+/** @param {import('../domain').Domain} d */
 module.exports = (d) => ({
-  async status(ctx, user) {
+  async status(user) {
     const now = d.clock.now();
     const policy = await d.signIn.policyOf(user);
     const factors = await d.factors.of(user.id);
-    ctx.body = {
-      data: {
+    return outcome.data({
         enabled: d.factors.enrolled(factors),
         enforcement: policy.enforcement,
         required: policy.enforcement === 'required',
@@ -29,54 +29,53 @@ module.exports = (d) => ({
         recoveryCodesRemaining: await d.recovery.remaining(user.id),
         trustedDeviceDays: policy.trustedDeviceDays ?? 0,
         trustedDevices: await d.devices.list(user.id, now),
-      },
-    };
+    });
   },
 
   /** A code by SMS or e-mail that proves a factor for the next sensitive change. */
-  async stepUp(ctx, user, { method }) {
+  async stepUp(user, { method }) {
     const policy = await d.signIn.policyOf(user);
     const factors = await d.factors.of(user.id);
     if (method === METHODS.totp || !d.factors.usable(user, policy, factors).includes(method)) {
       throw new errors.ValidationError('method must be sms or e-mail, enrolled and allowed for your role');
     }
-    await d.proof.assertUnlocked(user.id, d.clock.now());
-    ctx.body = { data: await d.codes.sendFor(user, PURPOSES.stepUp, method, d.codes.destination(user, method, factors)) };
+    await d.accounts.assertUnlocked(user.id, d.clock.now());
+    return outcome.data(await d.codes.sendFor(user, PURPOSES.stepUp, method, d.codes.destination(user, method, factors)));
   },
 
-  async regenerateRecoveryCodes(ctx, user, { code }) {
+  async regenerateRecoveryCodes(user, { code }) {
     if (!d.factors.enrolled(await d.factors.of(user.id))) {
       throw new errors.ValidationError('Enrol an authenticator app or a phone first');
     }
     // The set this request replaces is the one it saw before proving a factor.
     const from = await d.recovery.generationOf(user.id);
-    await d.proof.require(user, code);
+    await d.accounts.requireCode(user, code);
     const recoveryCodes = await d.recovery.regenerate(user.id, from);
     await d.notify.send(user, 'recovery.regenerated');
     d.events.emit('recovery.regenerated', { userId: user.id });
-    ctx.body = { data: { recoveryCodes } };
+    return outcome.data({ recoveryCodes });
   },
 
-  async disable(ctx, user, { code }) {
+  async disable(user, { code }) {
     const policy = await d.signIn.policyOf(user);
     if (policy.enforcement === 'required') {
       throw forbidden('Two-factor authentication is required for your role and cannot be turned off');
     }
-    await d.proof.require(user, code);
+    await d.accounts.requireCode(user, code);
     await d.factors.clear(user.id);
     await d.recovery.clear(user.id);
     await d.devices.revokeAll(user.id);
     await d.notify.send(user, 'disabled');
     d.events.emit('disabled', { userId: user.id });
-    ctx.body = { data: { enabled: false } };
+    return outcome.data({ enabled: false });
   },
 
-  async revokeDevice(ctx, user, id) {
+  async revokeDevice(user, id) {
     if (!Number.isSafeInteger(id) || !(await d.devices.revoke(user.id, id))) {
       throw new errors.NotFoundError('No such trusted device');
     }
     await d.notify.send(user, 'device.revoked');
     d.events.emit('device.revoked', { userId: user.id, deviceId: id });
-    ctx.body = { data: { id, revoked: true } };
+    return outcome.data({ id, revoked: true });
   },
 });

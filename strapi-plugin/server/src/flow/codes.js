@@ -23,7 +23,7 @@ const details = (token, row, methods, resendAt) => {
   };
 };
 
-/** @param {import('../plugin').Parts} d */
+/** @param {import('../domain').Domain} d */
 module.exports = (d) => ({
   /**
    * Sends a code for `purpose` (phone setup, step-up) to `destination`: one per resend

@@ -8,13 +8,15 @@
 //
 // Then `verify` (an attempt, a place in the guess budget, the comparison, single use,
 // the session) and `resend` (a new code under the cooldown, the cap and the delivery
-// caps). Every decision is a core ruling; this file only puts them in order.
-const { twoFactorRequired, noMethod, challengeClosed, errors } = require('../errors');
+// caps). Every decision is a core ruling; this file only puts them in order. It takes
+// plain values and returns an outcome (flow/outcome.js), which the host answers.
+const { noMethod, challengeClosed, errors } = require('../errors');
 const { METHODS, PURPOSES } = require('../names');
+const outcome = require('./outcome');
 
 const iso = require('../iso');
 
-/** @param {import('../plugin').Parts} d */
+/** @param {import('../domain').Domain} d */
 module.exports = (d) => {
   /** The challenge a client token names, or the 401 for an unknown one. */
   const open = async (token) => {
@@ -34,7 +36,7 @@ module.exports = (d) => {
   const otherFactor = async (row, code, policy, now) => {
     if (row.purpose !== PURPOSES.login) return null;
     const allowTotp = (await policy()).methods.includes(METHODS.totp);
-    return d.proof.match(row.userId, code, now, { allowTotp, allowStepUp: false });
+    return d.factors.prove(row.userId, code, now, { allowTotp, allowStepUp: false });
   };
 
   /**
@@ -42,7 +44,7 @@ module.exports = (d) => {
    * then single use: of any number of concurrent right codes, exactly one consumes.
    */
   const accept = async (row, now) => {
-    await d.proof.passed(row.userId);
+    await d.accounts.resetFailures(row.userId);
     return d.challenges.consume(row, now);
   };
 
@@ -57,19 +59,15 @@ module.exports = (d) => {
   const take = (row, code, now) =>
     d.store.together(async () => {
       if (!(await d.challenges.reserveAttempt(row, now))) return { closed: true };
-      const counted = await d.proof.count(row.userId, now);
+      const counted = await d.accounts.count(row.userId, now);
       if (counted.locked || !sentCode(row, code)) return counted;
       return { ...counted, sent: true, consumed: await accept(row, now) };
     });
 
-  /** The answer to a right code; a failure to build it gives the challenge back. */
-  const answer = async (row, build) => {
-    try {
-      return await build();
-    } catch (error) {
-      await d.challenges.release(row);
-      throw error;
-    }
+  /** The device a right code's user asked to be remembered: its token, or null when the role trusts none. */
+  const remembered = async (row, rememberDevice, policyOf, userAgent, now) => {
+    const days = rememberDevice ? (await policyOf()).trustedDeviceDays : 0;
+    return days ? d.devices.remember(row.userId, days, now, userAgent) : null;
   };
 
   return {
@@ -96,24 +94,24 @@ module.exports = (d) => {
 
     /**
      * A device this user chose to trust skips the second step while the role allows it.
-     * Returns what to add to the login body (the rotated token), or null.
+     * `deviceToken` is what the request carried. Returns the device's rotated token, or null.
      */
-    async trusted(ctx, user, { policy }) {
+    async trusted(user, { policy }, deviceToken) {
       if (!policy.trustedDeviceDays) return null;
-      const extra = await d.devices.recognise(ctx, user.id, d.clock.now());
-      if (extra) d.events.emit('device.recognised', { userId: user.id });
-      return extra;
+      const device = await d.devices.recognise(user.id, deviceToken, d.clock.now());
+      if (device) d.events.emit('device.recognised', { userId: user.id });
+      return device;
     },
 
     /**
-     * Refuses a locked account, else starts a challenge and throws the 401 carrying it.
+     * Refuses a locked account, else starts a challenge: the outcome carrying it (the 401).
      * A user with nothing the role accepts gets an e-mailed code that only opens
      * enrolment, never a session: no factor is bound on trust of the password alone.
      */
     async challenge(user, { methods, factors, rules }) {
       const now = d.clock.now();
       // `factors.row` is the account row `due()` just read: no second query.
-      await d.proof.assertUnlocked(user.id, now, factors.row, rules);
+      await d.accounts.assertUnlocked(user.id, now, factors.row, rules);
       const enrol = methods.length === 0;
       if (enrol && !user.email) throw noMethod();
       const offered = enrol ? [METHODS.email] : methods;
@@ -127,32 +125,36 @@ module.exports = (d) => {
       if (!made.row) throw d.caps.error(made.retryAt);
       const { token, row, code } = made;
       d.events.emit('challenge.created', { userId: user.id, challengeId: row.id, method: row.method });
-      throw twoFactorRequired(await d.codes.deliver({ token, row, user, methods: offered, code, rules }));
+      return outcome.challenge(await d.codes.deliver({ token, row, user, methods: offered, code, rules }));
     },
 
     /**
      * After the first factor: the host's stock login when no second step is due (or a
      * trusted device skips it), else the 401 with a challenge. `found` may carry the role,
-     * loaded for the policy only: the stock response never includes it.
+     * loaded for the policy only: the stock response never includes it. `request` is what
+     * the host read of the request (`host.request`).
      */
-    async afterFirstFactor(ctx, found) {
+    async afterFirstFactor(found, { deviceToken } = {}) {
       const { role, ...user } = found;
       const due = await this.due(found);
-      if (!due) return d.host.respond(ctx, user);
-      const remembered = await this.trusted(ctx, user, due);
-      if (remembered) return d.host.respond(ctx, user, remembered);
+      if (!due) return outcome.respond(user);
+      const device = await this.trusted(user, due, deviceToken);
+      if (device) return outcome.respond(user, {}, device);
       return this.challenge(user, due);
     },
 
-    /** POST /auth/2fa/verify: a code for a challenge; the stock login answer when it is right. */
-    async verify(ctx, { challenge, code, rememberDevice }) {
+    /**
+     * POST /auth/2fa/verify: a code for a challenge; the stock login answer when it is
+     * right. `request` is what the host read of the request (`host.request`).
+     */
+    async verify({ challenge, code, rememberDevice }, { userAgent } = {}) {
       const now = d.clock.now();
       const { challenges } = d;
       const row = await open(challenge);
       const user = await d.host.findUser(row.userId);
       if (!user) throw challengeClosed('unknown');
       // The stock answer, to the holder of a challenge (who proved the password).
-      if (user.blocked === true) throw new errors.ApplicationError('Your account has been blocked by an administrator');
+      if (user.blocked === true) throw d.host.blockedError();
 
       // A TOTP challenge whose secret no longer opens proves nothing: it ends before a
       // guess is taken, and the next sign-in offers what is still usable.
@@ -162,7 +164,7 @@ module.exports = (d) => {
         const current = await challenges.findByToken(challenge);
         throw challengeClosed(current ? await challenges.settle(current, now) : 'unknown');
       }
-      if (taken.locked) throw d.proof.lockedError(taken.until);
+      if (taken.locked) throw d.accounts.lockedError(taken.until);
 
       let policy;
       const policyOf = async () => (policy ??= await this.policyOf(user));
@@ -172,7 +174,7 @@ module.exports = (d) => {
         // A burst of newer logins may have displaced the challenge meanwhile: answer from the row.
         const after = (await challenges.findByToken(challenge)) ?? { ...row, attempts: row.attempts + 1 };
         d.events.emit('failed', { userId: row.userId, challengeId: row.id, attempts: after.attempts });
-        await d.proof.missed(row.userId, now, taken.rules);
+        await d.accounts.missed(row.userId, now, taken.rules);
         throw new errors.ValidationError('Invalid code', { attemptsRemaining: challenges.attemptsRemaining(after) });
       }
       if (!(taken.sent ? taken.consumed : await accept(row, now))) throw challengeClosed('consumed');
@@ -181,24 +183,27 @@ module.exports = (d) => {
       if (row.purpose === PURPOSES.enrol) {
         // The e-mailed code proved the mailbox; the challenge now opens enrolment only.
         const methods = (await policyOf()).methods.filter((m) => m !== METHODS.email);
-        return ctx.send({ enrolment: { challenge, expiresAt: iso(row.expiresAt), methods } });
+        return outcome.body({ enrolment: { challenge, expiresAt: iso(row.expiresAt), methods } });
       }
-      return answer(row, async () => {
-        const days = rememberDevice ? (await policyOf()).trustedDeviceDays : 0;
-        const device = days ? await d.devices.remember(ctx, row.userId, days, now) : {};
-        return d.host.respond(ctx, user, device);
+      // A session that cannot be made (a device not stored, a session store that failed)
+      // gives the challenge back: a right code is never burnt by a 500.
+      const release = () => challenges.release(row);
+      const device = await remembered(row, rememberDevice, policyOf, userAgent, now).catch(async (error) => {
+        await release();
+        throw error;
       });
+      return outcome.respond(user, {}, device, release);
     },
 
     /** POST /auth/2fa/resend: a new code that replaces the old one, maybe by another method. */
-    async resend(ctx, { challenge, method }) {
+    async resend({ challenge, method }) {
       const now = d.clock.now();
       const { challenges } = d;
       const row = await open(challenge);
       const state = await challenges.settle(row, now);
       if (state !== 'active') throw challengeClosed(state);
       // A locked account gets no more codes: that would only feed SMS costs.
-      await d.proof.assertUnlocked(row.userId, now);
+      await d.accounts.assertUnlocked(row.userId, now);
 
       const user = await d.host.findUser(row.userId, { withRole: true });
       const due = user && (await this.due(user));
@@ -232,7 +237,7 @@ module.exports = (d) => {
       const updated = await challenges.findByToken(challenge);
       if (!updated) throw challengeClosed('unknown');
       d.events.emit('resent', { userId: row.userId, challengeId: row.id, method: target, resends: updated.resends });
-      return ctx.send({ data: await d.codes.deliver({ token: challenge, row: updated, user, methods, code, rules }) });
+      return outcome.data(await d.codes.deliver({ token: challenge, row: updated, user, methods, code, rules }));
     },
   };
 };

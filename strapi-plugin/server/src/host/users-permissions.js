@@ -8,7 +8,7 @@ const validate = require('../validate');
 const { errors } = require('../errors');
 const guardStockInput = require('../stock-input');
 const dummyHash = require('../dummy-hash');
-const parts = require('../plugin');
+const answer = require('./answer');
 const { REALMS } = require('../names');
 
 const REALM = REALMS.usersPermissions;
@@ -17,6 +17,12 @@ const ROLE_UID = 'plugin::users-permissions.role';
 const AUTH_UID = 'plugin::users-permissions.auth';
 
 const WRAPPED = Symbol.for('strapi-plugin-two-factor.wrapped');
+
+// A trusted device's token: an httpOnly cookie sent only to the auth routes when the
+// session travels in cookies, else a body field the client sends back in this header.
+const DEVICE_COOKIE = 'strapi_2fa_device';
+const DEVICE_HEADER = 'x-two-factor-device';
+const DEVICE_COOKIE_PATH = '/api/auth';
 
 /** Every users-permissions auth action that answers with a token; the self-check uses it. */
 const TOKEN_ACTIONS = ['callback', 'register', 'resetPassword', 'changePassword', 'emailConfirmation'];
@@ -33,6 +39,9 @@ const validateCallbackBody = validate(
 );
 
 const mark = (fn) => Object.assign(fn, { [WRAPPED]: true });
+
+/** The stock refusal of a blocked user's local login. */
+const blockedError = () => new errors.ApplicationError('Your account has been blocked by an administrator');
 
 /** users-permissions' rule: `sessions.cookie.secure` when set, else secure in production. */
 const cookieSecure = (sessions) =>
@@ -65,6 +74,20 @@ module.exports = ({ strapi }) => {
   // the client asks for it.
   const usesRefreshCookie = (ctx) =>
     config('jwtManagement') === 'refresh' && (Boolean(config('sessions')?.httpOnly) || ctx.request.header['x-strapi-refresh-cookie'] === 'httpOnly');
+
+  /** Hands a trusted device its new token: the cookie when sessions travel as cookies, else a body field. */
+  const handDevice = (ctx, { token, expiresAt }) => {
+    if (!usesRefreshCookie(ctx)) return { deviceToken: token };
+    const secure = cookieSecure(config('sessions'));
+    ctx.cookies.set(DEVICE_COOKIE, token, { httpOnly: true, secure, sameSite: 'strict', path: DEVICE_COOKIE_PATH, expires: new Date(expiresAt), overwrite: true });
+    return {};
+  };
+
+  /** What the sign-in flow reads of a request: the trusted device's token it carries, and its user agent. */
+  const request = (ctx) => ({
+    deviceToken: ctx.cookies.get(DEVICE_COOKIE) ?? ctx.request.header[DEVICE_HEADER],
+    userAgent: ctx.request.headers['user-agent'],
+  });
 
   /**
    * Answers `ctx` with exactly what the stock login would have sent for `user`, plus
@@ -134,7 +157,7 @@ module.exports = ({ strapi }) => {
     if (advanced?.email_confirmation && user.confirmed !== true) {
       throw new errors.ApplicationError('Your account email is not confirmed');
     }
-    if (user.blocked === true) throw new errors.ApplicationError('Your account has been blocked by an administrator');
+    if (user.blocked === true) throw blockedError();
     return user;
   };
 
@@ -151,7 +174,8 @@ module.exports = ({ strapi }) => {
     }
   };
 
-  const wrapAuth = (auth) => {
+  /** @param {import('../domain').Domain['signIn']} signIn */
+  const wrapAuth = (auth, signIn) => {
     /** Serves POST /auth/local and GET /auth/:provider/callback, and GraphQL `login`. */
     const callback = async (ctx) => {
       const provider = ctx.params.provider || 'local';
@@ -163,7 +187,7 @@ module.exports = ({ strapi }) => {
         throw new errors.ApplicationError('This provider is disabled');
       }
       const found = provider === 'local' ? await checkPassword(ctx, store) : await connectProvider(ctx, provider);
-      return parts(strapi).signIn.afterFirstFactor(ctx, found);
+      return answer(host, ctx, await signIn.afterFirstFactor(found, request(ctx)));
     };
 
     /**
@@ -178,11 +202,10 @@ module.exports = ({ strapi }) => {
         const userId = ctx.body?.user?.id;
         if (!ctx.body?.jwt || userId === undefined) return result;
         const user = await findUser(userId);
-        const { signIn } = parts(strapi);
         const due = await signIn.due(user);
         if (!due) return result;
         await withdraw(ctx, userId);
-        return signIn.challenge(user, due);
+        return answer(host, ctx, await signIn.challenge(user, due));
       });
 
     return {
@@ -264,14 +287,14 @@ module.exports = ({ strapi }) => {
     return token?.id === undefined ? null : ((await up().service('user').fetchAuthenticatedUser(token.id)) ?? null);
   };
 
-  return {
+  const host = {
     realm: REALM,
 
     // Must run in register(): routes are bound to controller methods before any plugin's
     // bootstrap(), so the same change made there would silently do nothing. The stock
     // actions' input is type-checked first, and their errors lose the values.
-    install() {
-      strapi.get('controllers').extend(AUTH_UID, (auth) => wrapAuth(guardStockInput(auth)));
+    install(signIn) {
+      strapi.get('controllers').extend(AUTH_UID, (auth) => wrapAuth(guardStockInput(auth), signIn));
     },
 
     // Made at startup, not by the first login with an unknown identifier, whose answer it would slow.
@@ -291,13 +314,13 @@ module.exports = ({ strapi }) => {
     },
 
     respond,
-    withdraw,
-    sanitizeUser,
-    cookieSecure: () => cookieSecure(config('sessions')),
-    usesRefreshCookie,
+    blockedError,
+    handDevice,
+    request,
     caller,
     watchCredentials,
   };
+  return host;
 };
 
 module.exports.REALM = REALM;

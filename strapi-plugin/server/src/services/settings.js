@@ -84,7 +84,7 @@ module.exports = ({ strapi }) => {
      */
     async change(input) {
       const { roles, ...groups } = validate.object(input);
-      const roleTypes = (await parts(strapi).policy.roles()).map(({ type }) => type);
+      const roleTypes = (await parts(strapi).host.roles()).map(({ type }) => type);
       const check = validate(adminSettingsSchema(roleTypes));
       return strapi.db.transaction(async ({ trx }) => {
         await lock(trx);

@@ -4,7 +4,7 @@
 // sealed under a previous secret is sealed again under the current one at start-up, so
 // that the old secret can be dropped without a user losing a factor. What is sealed: a
 // factor row's secret and pending setup (factors/totp.js, factors/sms.js), and where a
-// live challenge's code went (services/challenges.js). Recovery codes and tokens are
+// live challenge's code went (flow/challenges.js). Recovery codes and tokens are
 // keyed hashes, not sealed: they cannot be made again without the plaintext.
 //
 // Rows are read BATCH at a time. Each value is swapped by a write that holds only while
@@ -18,11 +18,11 @@ const table = require('./table');
 const sql = require('./sql');
 const { SEALED: TOTP } = require('../factors/totp');
 const { SEALED: PHONE } = require('../factors/sms');
-const { SEALED: DESTINATION } = require('../services/challenges');
+const { SEALED: DESTINATION } = require('../flow/challenges');
 
 const BATCH = 100;
 
-/** @param {import('../plugin').Parts} part */
+/** @param {import('../domain').Domain} part */
 module.exports = async (strapi, part, now) => {
   const previousSecrets = part.keys.previousSecrets();
   if (previousSecrets === 0) return null;

@@ -15,7 +15,7 @@ const { SENDS_WINDOW_SECONDS: HOUR, NEW_NUMBERS_WINDOW_SECONDS: DAY } = LIMITS;
 
 const iso = require('../iso');
 
-/** @param {import('../plugin').Parts} d */
+/** @param {import('../domain').Domain} d */
 module.exports = (d) => {
   const capped = (userId, method, cap, retryAt) => {
     // Told once the step's writes are committed (at once, outside store.together).

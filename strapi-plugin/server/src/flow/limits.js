@@ -17,7 +17,7 @@ const REMEMBERED_ROWS = 1000;
 
 const parse = (text) => (text ? text.split(',').map(Number) : []);
 
-/** @param {import('../plugin').Parts} d */
+/** @param {import('../domain').Domain} d */
 module.exports = (d) => {
   const store = () => d.store.limits;
   // The row as this process last saw it, per scope and subject. A take first tries its

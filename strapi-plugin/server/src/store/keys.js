@@ -32,7 +32,7 @@ const decodeSecret = (secret) => {
   return bytes;
 };
 
-/** @param {import('../plugin').Parts} d */
+/** @param {import('../domain').Domain} d */
 module.exports = (d) => {
   // New hashes and seals use the current secret's keys; stored ones made under a previous
   // secret still verify and open (and say `stale`), so a secret can be rotated without

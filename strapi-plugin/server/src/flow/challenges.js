@@ -17,7 +17,7 @@ const destinationFor = (userId) => `two-factor destination user:${userId}`;
 // What a challenge keeps sealed, for the start-up pass that seals again (store/reseal.js).
 const SEALED = Object.freeze({ fields: ['destination'], binding: destinationFor, text: true });
 
-/** @param {import('../plugin').Parts} d */
+/** @param {import('../domain').Domain} d */
 module.exports = (d) => {
   let lastPurge = 0;
   const store = () => d.store.challenges;
