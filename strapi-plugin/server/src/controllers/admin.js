@@ -111,7 +111,7 @@ module.exports = ({ strapi }) => {
       ctx.body = {
         data: {
           id: user.id,
-          methods: { totp: factors.totp, sms: factors.phoneMasked },
+          methods: part.factors.shown(user, factors, { enrolledOnly: true }),
           // Enrolled, but its stored value does not open under the configured secrets.
           unavailable: factors.unavailable,
           failures: factors.row?.failures ?? 0,

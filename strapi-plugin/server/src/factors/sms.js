@@ -6,9 +6,6 @@
 const { METHODS, SLOTS } = require('../names');
 const mask = require('../mask');
 
-/** What `read` answers for a number that does not open. */
-const UNAVAILABLE = Symbol('unavailable');
-
 const phoneFor = (userId) => `two-factor phone user:${userId}`;
 // What this factor keeps sealed in its row, for the start-up pass that seals again (store/reseal.js).
 const SEALED = Object.freeze({ slot: SLOTS.phone, fields: ['secret'], binding: phoneFor, text: true });
@@ -21,21 +18,27 @@ module.exports = (d) => {
   return {
     method: METHODS.sms,
     slot: SLOTS.phone,
+    sends: true,
     enrolled: (state) => state.phone !== null,
     usable: (_user, state) => state.phone !== null,
-    UNAVAILABLE,
+    destination: (_user, state) => state.phone,
+    shown: (_user, state) => state.phoneMasked,
+    // A number is a cost to whoever pays for SMS: the delivery caps count codes per number too.
+    cappedPerDestination: true,
 
     /**
-     * The verified number in the user's row of this slot (null: no row), opened, or
-     * `UNAVAILABLE` when it does not open. One stored before numbers were sealed (or
-     * under a previous secret) reads as it is and is sealed again under the current key.
+     * `{ phone, phoneMasked }`: the verified number in the user's row of this slot (null
+     * row: none), opened, and its masked form; `unavailable` when it does not open. One
+     * stored before numbers were sealed (or under a previous secret) reads as it is and is
+     * sealed again under the current key.
      */
     async read(userId, row) {
-      if (!row?.enabledAt || !row.secret) return null;
+      const phoneMasked = row?.enabledAt ? (row.masked ?? null) : null;
+      if (!row?.enabledAt || !row.secret) return { phone: null, phoneMasked };
       const opened = d.keys.openStored(row.secret, phoneFor(userId), { text: true });
-      if (!opened) return UNAVAILABLE;
+      if (!opened) return { phone: null, phoneMasked, unavailable: true };
       if (opened.stale) await d.store.factors.put(userId, SLOTS.phone, fields(userId, opened.text));
-      return opened.text;
+      return { phone: opened.text, phoneMasked: phoneMasked ?? mask(METHODS.sms, opened.text) };
     },
 
     /** Binds the number a phone-setup code was just confirmed for. */

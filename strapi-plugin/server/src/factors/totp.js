@@ -25,24 +25,23 @@ module.exports = (d) => {
   return {
     method: METHODS.totp,
     slot: SLOTS.totp,
-    /**
-     * What the user's row of this slot says of the factor (null: no row): `'enrolled'`,
-     * `'unavailable'` (its secret does not open), or null.
-     */
+    sends: false,
+    /** `{ totp }`: whether an app is enrolled (null row: none); `unavailable` when its secret does not open. */
     read(userId, row) {
-      if (!row?.enabledAt) return null;
+      if (!row?.enabledAt) return { totp: false };
       const opened = open(row.secret, userId);
-      if (!opened) return 'unavailable';
+      if (!opened) return { totp: true, unavailable: true };
       opened.plaintext.fill(0);
-      return 'enrolled';
+      return { totp: true };
     },
     enrolled: (state) => state.totp,
     usable: (_user, state) => state.totp && !state.unavailable.includes(METHODS.totp),
+    shown: (_user, state) => state.totp,
 
     /** Whether the user's app can prove anything now: enrolled, and its secret opens. */
     async available(userId) {
-      const row = await store().get(userId, SLOTS.totp);
-      return this.read(userId, row) === 'enrolled';
+      const { totp, unavailable } = this.read(userId, await store().get(userId, SLOTS.totp));
+      return totp && !unavailable;
     },
 
     /** A new pending secret: `{ secret (base32), uri, qrSvg }`. The secret is returned once. */

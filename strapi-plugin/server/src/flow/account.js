@@ -5,8 +5,7 @@
 // off and forgetting a trusted device. Every change that could weaken the account needs
 // a live code (accounts.requireCode); a step-up code is one way to get one.
 const { errors, forbidden } = require('../errors');
-const { METHODS, PURPOSES } = require('../names');
-const mask = require('../mask');
+const { PURPOSES } = require('../names');
 const outcome = require('./outcome');
 
 /** @param {import('../domain').Domain} d */
@@ -20,11 +19,7 @@ module.exports = (d) => ({
         enforcement: policy.enforcement,
         required: policy.enforcement === 'required',
         allowedMethods: policy.methods,
-        methods: {
-          totp: factors.totp,
-          sms: factors.phoneMasked,
-          email: user.email ? mask(METHODS.email, user.email) : null,
-        },
+        methods: d.factors.shown(user, factors),
         unavailable: factors.unavailable,
         recoveryCodesRemaining: await d.recovery.remaining(user.id),
         trustedDeviceDays: policy.trustedDeviceDays ?? 0,
@@ -36,11 +31,11 @@ module.exports = (d) => ({
   async stepUp(user, { method }) {
     const policy = await d.signIn.policyOf(user);
     const factors = await d.factors.of(user.id);
-    if (method === METHODS.totp || !d.factors.usable(user, policy, factors).includes(method)) {
+    if (!d.factors.usable(user, policy, factors).includes(method) || !d.factors.sends(method)) {
       throw new errors.ValidationError('method must be sms or e-mail, enrolled and allowed for your role');
     }
     await d.accounts.assertUnlocked(user.id, d.clock.now());
-    return outcome.data(await d.codes.sendFor(user, PURPOSES.stepUp, method, d.codes.destination(user, method, factors)));
+    return outcome.data(await d.codes.sendFor(user, PURPOSES.stepUp, method, d.factors.destination(user, method, factors)));
   },
 
   async regenerateRecoveryCodes(user, { code }) {

@@ -29,7 +29,7 @@ module.exports = (d) => {
   /** The windows a code to `destination` by `method` counts in: `[scope, subject]` each, the account's first. */
   const windows = (userId, method, destination) => [
     [`sent:${method}`, userSubject(d.host.realm, userId)],
-    ...(method === METHODS.sms ? [['sent:number', d.keys.subjectHash(destination)]] : []),
+    ...(d.factors.cappedPerDestination(method) ? [['sent:number', d.keys.subjectHash(destination)]] : []),
   ];
 
   return {

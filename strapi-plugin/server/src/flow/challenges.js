@@ -5,7 +5,7 @@
 // write the store makes under the ruling's condition; its row count says whether it
 // stood, so concurrent requests and several processes cannot over-count.
 const tf = require('two-factor-wasm');
-const { PURPOSES, METHODS } = require('../names');
+const { PURPOSES } = require('../names');
 
 const { MAX_OPEN_CHALLENGES, MIN_CODE_DIGITS, MAX_CODE_DIGITS } = tf.LIMITS;
 // A sent code's shape, whatever the digit setting was when it was sent.
@@ -63,7 +63,7 @@ module.exports = (d) => {
         method,
         codeHash,
         codeSalt,
-        ...tf.challengeOpen({ now, ttlSeconds, maxAttempts, sent: method !== METHODS.totp }),
+        ...tf.challengeOpen({ now, ttlSeconds, maxAttempts, sent: d.factors.sends(method) }),
       };
       const id = await d.store.together(async () => {
         await this.purgeExpired(now);

@@ -4,24 +4,24 @@
 // caps still allow, the send itself, and what the client is told (never the code; the
 // token only to its holder). A failed send leaves the challenge usable, with no cooldown.
 const { deliveryFailed, errors } = require('../errors');
-const { METHODS, PURPOSES, userSubject } = require('../names');
+const { PURPOSES, userSubject } = require('../names');
 const mask = require('../mask');
 
 const iso = require('../iso');
 
-/** What the client is told about a challenge; `resendAt` is when another code may be asked for. */
-const details = (token, row, methods, resendAt) => {
-  const sent = row.method !== METHODS.totp;
-  return {
-    challenge: token,
-    method: row.method,
-    methods,
-    expiresAt: iso(row.expiresAt),
-    ...(sent ? { resendAvailableAt: iso(resendAt) } : {}),
-    ...(sent ? { destination: mask(row.method, row.destination) } : {}),
-    ...(row.purpose === PURPOSES.enrol ? { enrolmentRequired: true } : {}),
-  };
-};
+/**
+ * What the client is told about a challenge; `sent` when its method sends a code, and
+ * `resendAt` when another may be asked for.
+ */
+const details = (token, row, methods, sent, resendAt) => ({
+  challenge: token,
+  method: row.method,
+  methods,
+  expiresAt: iso(row.expiresAt),
+  ...(sent ? { resendAvailableAt: iso(resendAt) } : {}),
+  ...(sent ? { destination: mask(row.method, row.destination) } : {}),
+  ...(row.purpose === PURPOSES.enrol ? { enrolmentRequired: true } : {}),
+});
 
 /** @param {import('../domain').Domain} d */
 module.exports = (d) => ({
@@ -55,11 +55,6 @@ module.exports = (d) => ({
     }
   },
 
-  /** Where a code for `method` goes: the verified phone, or the account e-mail. */
-  destination(user, method, factors) {
-    return method === METHODS.sms ? factors.phone : method === METHODS.email ? user.email : null;
-  },
-
   /**
    * The first of `methods` the challenge can use now: an authenticator app (nothing to
    * send), or a method whose delivery caps take one more code. A cap stops sending,
@@ -69,8 +64,8 @@ module.exports = (d) => ({
   async firstUsable(user, methods, factors, now, rules) {
     let retryAt = Infinity;
     for (const method of methods) {
-      if (method === METHODS.totp) return { method };
-      const cap = await d.caps.take({ userId: user.id, method, destination: this.destination(user, method, factors), now, rules });
+      if (!d.factors.sends(method)) return { method };
+      const cap = await d.caps.take({ userId: user.id, method, destination: d.factors.destination(user, method, factors), now, rules });
       if (cap.allowed) return { method };
       retryAt = Math.min(retryAt, cap.retryAt);
     }
@@ -84,7 +79,7 @@ module.exports = (d) => ({
    */
   async deliver({ token, row, user, methods, code, rules }) {
     const now = d.clock.now();
-    if (row.method === METHODS.totp) return details(token, row, methods, now);
+    if (!d.factors.sends(row.method)) return details(token, row, methods, false, now);
     // The row already counts the code as sent (its cooldown runs); a failure lifts that.
     try {
       await d.delivery.send({ user, method: row.method, to: row.destination, code, expiresAt: row.expiresAt, now });
@@ -101,8 +96,8 @@ module.exports = (d) => ({
       // Nothing went out: the delivery caps give back the places taken when it counted as sent.
       await d.caps.release({ userId: user.id, method: row.method, destination: row.destination, at: row.lastSentAt });
       d.events.emit('delivery.failed', { userId: user.id, challengeId: row.id, method: row.method });
-      throw deliveryFailed(row.method, details(token, row, methods, d.challenges.resendAvailableAt({ ...row, lastSentAt: null }, now, rules)));
+      throw deliveryFailed(row.method, details(token, row, methods, true, d.challenges.resendAvailableAt({ ...row, lastSentAt: null }, now, rules)));
     }
-    return details(token, row, methods, d.challenges.resendAvailableAt(row, now, rules));
+    return details(token, row, methods, true, d.challenges.resendAvailableAt(row, now, rules));
   },
 });

@@ -11,7 +11,7 @@
 // caps). Every decision is a core ruling; this file only puts them in order. It takes
 // plain values and returns an outcome (flow/outcome.js), which the host answers.
 const { noMethod, challengeClosed, errors } = require('../errors');
-const { METHODS, PURPOSES } = require('../names');
+const { PURPOSES } = require('../names');
 const outcome = require('./outcome');
 
 const iso = require('../iso');
@@ -26,17 +26,16 @@ module.exports = (d) => {
   };
 
   /** Whether `code` is the code this challenge sent (a constant-time comparison). */
-  const sentCode = (row, code) => row.method !== METHODS.totp && d.challenges.matches(row, code);
+  const sentCode = (row, code) => d.factors.sends(row.method) && d.challenges.matches(row, code);
 
   /**
    * Which other factor `code` proves for a sign-in: one the user enrolled and the role
-   * allows (TOTP, a recovery code). Never a step-up code: a code proves only the
-   * challenge it was made for. `policy()` is only asked here, off the common path.
+   * allows (an authenticator app, a recovery code). Never a step-up code: a code proves
+   * only the challenge it was made for. `policy()` is only asked here, off the common path.
    */
   const otherFactor = async (row, code, policy, now) => {
     if (row.purpose !== PURPOSES.login) return null;
-    const allowTotp = (await policy()).methods.includes(METHODS.totp);
-    return d.factors.prove(row.userId, code, now, { allowTotp, allowStepUp: false });
+    return d.factors.prove(row.userId, code, now, { methods: (await policy()).methods, stepUp: false });
   };
 
   /**
@@ -114,13 +113,13 @@ module.exports = (d) => {
       await d.accounts.assertUnlocked(user.id, now, factors.row, rules);
       const enrol = methods.length === 0;
       if (enrol && !user.email) throw noMethod();
-      const offered = enrol ? [METHODS.email] : methods;
+      const offered = enrol ? d.factors.withoutEnrolment() : methods;
       // The delivery caps' places and the new challenge, with one commit where that is cheaper.
       const made = await d.store.together(async () => {
         const { method, retryAt } = await d.codes.firstUsable(user, offered, factors, now, rules);
         if (!method) return { retryAt };
         const purpose = enrol ? PURPOSES.enrol : PURPOSES.login;
-        return d.challenges.create({ userId: user.id, purpose, method, destination: d.codes.destination(user, method, factors), now, rules });
+        return d.challenges.create({ userId: user.id, purpose, method, destination: d.factors.destination(user, method, factors), now, rules });
       });
       if (!made.row) throw d.caps.error(made.retryAt);
       const { token, row, code } = made;
@@ -156,9 +155,10 @@ module.exports = (d) => {
       // The stock answer, to the holder of a challenge (who proved the password).
       if (user.blocked === true) throw d.host.blockedError();
 
-      // A TOTP challenge whose secret no longer opens proves nothing: it ends before a
-      // guess is taken, and the next sign-in offers what is still usable.
-      if (row.method === METHODS.totp && !(await d.factors.totp.available(row.userId))) throw challengeClosed('unavailable');
+      // A challenge whose factor no longer opens (an app's secret sealed under a dropped
+      // key) proves nothing: it ends before a guess is taken, and the next sign-in offers
+      // what is still usable.
+      if (!(await d.factors.available(row.userId, row.method))) throw challengeClosed('unavailable');
       const taken = await take(row, code, now);
       if (taken.closed) {
         const current = await challenges.findByToken(challenge);
@@ -182,7 +182,8 @@ module.exports = (d) => {
 
       if (row.purpose === PURPOSES.enrol) {
         // The e-mailed code proved the mailbox; the challenge now opens enrolment only.
-        const methods = (await policyOf()).methods.filter((m) => m !== METHODS.email);
+        const proved = d.factors.withoutEnrolment();
+        const methods = (await policyOf()).methods.filter((m) => !proved.includes(m));
         return outcome.body({ enrolment: { challenge, expiresAt: iso(row.expiresAt), methods } });
       }
       // A session that cannot be made (a device not stored, a session store that failed)
@@ -208,7 +209,7 @@ module.exports = (d) => {
       const user = await d.host.findUser(row.userId, { withRole: true });
       const due = user && (await this.due(user));
       if (!due) throw challengeClosed('unknown');
-      const methods = row.purpose === PURPOSES.enrol ? [METHODS.email] : due.methods;
+      const methods = row.purpose === PURPOSES.enrol ? d.factors.withoutEnrolment() : due.methods;
       const target = method ?? row.method;
       if (!methods.includes(target)) {
         throw new errors.ValidationError(`method must be one of: ${methods.join(', ')}`, { methods });
@@ -223,8 +224,8 @@ module.exports = (d) => {
           : new errors.RateLimitError('No more codes can be sent for this sign-in. Sign in again.', { reason: 'cap' });
       }
 
-      const destination = d.codes.destination(user, target, due.factors);
-      if (target !== METHODS.totp) {
+      const destination = d.factors.destination(user, target, due.factors);
+      if (d.factors.sends(target)) {
         const cap = await d.caps.take({ userId: user.id, method: target, destination, now, rules });
         if (!cap.allowed) throw d.caps.error(cap.retryAt);
       }
