@@ -90,7 +90,7 @@ test('expiry: an expired code is refused, and the expiry is made permanent', asy
 
 test('resend: cooldown, a new code that kills the old one, no new attempts, a cap, a method switch', async () => {
   const world = build({ policies: { staff: REQUIRED }, users: [{ ...ALICE }], settings: { resend: { cooldownSeconds: 30, maxResends: 2 } } });
-  await world.d.factors.sms.confirm(1, '+15555550123', world.now());
+  await world.d.factors.setPhone(1, '+15555550123', world.now());
   const { token, code: first } = await signIn(world);
   assert.equal(world.lastSent().method, 'sms');
   const wrong = first === '000000' ? '111111' : '000000';
@@ -228,10 +228,10 @@ test('enrolment: a user with nothing the role accepts gets an e-mailed code that
   const enrolment = await world.d.challenges.findByToken(token);
   assert.equal(world.d.challenges.authorisesEnrolment(enrolment, world.now()), true);
 
-  const { secret } = data(await world.d.enrolment.totpSetup(world.user(1), {}));
-  const wrong = await refusal(() => world.d.enrolment.totpConfirm(world.user(1), { code: '000000' === world.totp(secret) ? '111111' : '000000' }, enrolment));
+  const { secret } = data(await world.d.enrolment.setup('totp', world.user(1), {}));
+  const wrong = await refusal(() => world.d.enrolment.confirm('totp', world.user(1), { code: '000000' === world.totp(secret) ? '111111' : '000000' }, enrolment));
   assert.equal(wrong.status, 400);
-  const done = session(await world.d.enrolment.totpConfirm(world.user(1), { code: world.totp(secret) }, enrolment));
+  const done = session(await world.d.enrolment.confirm('totp', world.user(1), { code: world.totp(secret) }, enrolment));
   assert.equal(done.userId, 1);
   assert.equal(done.recoveryCodes.length, 10);
   assert.equal(world.d.challenges.authorisesEnrolment(await world.d.challenges.findByToken(token), world.now()), false, 'the enrolment is closed');
@@ -240,8 +240,8 @@ test('enrolment: a user with nothing the role accepts gets an e-mailed code that
 
 test('TOTP and recovery codes: each proves a sign-in once; a replayed TOTP step is refused', async () => {
   const world = staff();
-  const { secret } = data(await world.d.enrolment.totpSetup(world.user(1), {}));
-  const [recoveryCode] = data(await world.d.enrolment.totpConfirm(world.user(1), { code: world.totp(secret) })).recoveryCodes;
+  const { secret } = data(await world.d.enrolment.setup('totp', world.user(1), {}));
+  const [recoveryCode] = data(await world.d.enrolment.confirm('totp', world.user(1), { code: world.totp(secret) })).recoveryCodes;
   world.advance(30_000);
 
   const first = await signIn(world);
@@ -261,8 +261,8 @@ test('TOTP and recovery codes: each proves a sign-in once; a replayed TOTP step 
 
 /** Enrols an authenticator app for Alice; returns its base32 secret. */
 const enrolApp = async (world) => {
-  const { secret } = data(await world.d.enrolment.totpSetup(world.user(1), {}));
-  await world.d.enrolment.totpConfirm(world.user(1), { code: world.totp(secret) });
+  const { secret } = data(await world.d.enrolment.setup('totp', world.user(1), {}));
+  await world.d.enrolment.confirm('totp', world.user(1), { code: world.totp(secret) });
   world.advance(30_000);
   return secret;
 };
@@ -302,10 +302,10 @@ test("a delivery cap counts what was sent: a failed send gives its place back, a
 test('phone enrolment and step-up: codes prove only their own purpose; sensitive changes need a live code', async () => {
   const world = staff();
   // The first factor is free; the next needs a live code of the first.
-  const sent = data(await world.d.enrolment.phoneSetup(world.user(1), { phoneNumber: '+15555550123' }));
+  const sent = data(await world.d.enrolment.setup('sms', world.user(1), { phoneNumber: '+15555550123' }));
   assert.equal(sent.destination, '+1••••••0123');
   const phoneCode = world.lastSent().code;
-  assert.equal(data(await world.d.enrolment.phoneConfirm(world.user(1), { code: phoneCode })).recoveryCodes.length, 10);
+  assert.equal(data(await world.d.enrolment.confirm('sms', world.user(1), { code: phoneCode })).recoveryCodes.length, 10);
 
   const noProof = await refusal(() => world.d.account.regenerateRecoveryCodes(world.user(1), { code: '123456' }));
   assert.equal(noProof.status, 400);
@@ -336,8 +336,8 @@ test('a limit holds across two processes that each remember the row they last wr
 test('two kinds of user on the same tables: the same id in another realm shares no factor, lockout, code or limit', async () => {
   const people = staff({}, { lockout: { threshold: 2, durationSeconds: 900 } });
   const admins = build({ policies: { staff: REQUIRED }, users: [ALICE], realm: 'admin', store: people.d.store.forRealm('admin') });
-  const { secret } = data(await people.d.enrolment.totpSetup(people.user(1), {}));
-  await people.d.enrolment.totpConfirm(people.user(1), { code: people.totp(secret) });
+  const { secret } = data(await people.d.enrolment.setup('totp', people.user(1), {}));
+  await people.d.enrolment.confirm('totp', people.user(1), { code: people.totp(secret) });
   assert.equal((await people.d.factors.of(1)).totp, true);
   assert.equal((await admins.d.factors.of(1)).totp, false, 'the authenticator belongs to the other realm');
   assert.equal(await admins.d.recovery.remaining(1), 0);
@@ -389,13 +389,13 @@ test('step-up codes: one per cooldown, and none past the delivery cap', async ()
 
 test('with a factor enrolled, adding an app needs a live code of it; the first factor needs none', async () => {
   const world = staff();
-  await world.d.enrolment.phoneSetup(world.user(1), { phoneNumber: '+15555550123' });
-  await world.d.enrolment.phoneConfirm(world.user(1), { code: world.lastSent().code });
-  const refused = await refusal(() => world.d.enrolment.totpSetup(world.user(1), { code: '000000' }));
+  await world.d.enrolment.setup('sms', world.user(1), { phoneNumber: '+15555550123' });
+  await world.d.enrolment.confirm('sms', world.user(1), { code: world.lastSent().code });
+  const refused = await refusal(() => world.d.enrolment.setup('totp', world.user(1), { code: '000000' }));
   assert.equal(refused.status, 400);
   world.advance(30_000);
   await world.d.account.stepUp(world.user(1), { method: 'sms' });
-  assert.match(data(await world.d.enrolment.totpSetup(world.user(1), { code: world.lastSent().code })).uri, /^otpauth:\/\/totp\//);
+  assert.match(data(await world.d.enrolment.setup('totp', world.user(1), { code: world.lastSent().code })).uri, /^otpauth:\/\/totp\//);
 });
 
 test('status, revoking a device, and turning two-factor off with a live code', async () => {

@@ -11,6 +11,7 @@
 //   is read.
 const { yup } = require('./strapi-utils');
 const { errors } = require('./errors');
+const { LIMITS } = require('two-factor-wasm');
 
 const WANTED = { string: 'a string', number: 'a number', boolean: 'true or false', object: 'an object', array: 'a list', date: 'a date' };
 
@@ -54,6 +55,10 @@ module.exports = Object.assign(validate, {
   isObject,
   /** The verify route's deviceId: a string the session column holds. */
   deviceId: yup.string().max(DEVICE_ID_MAX, DEVICE_ID_TOO_LONG),
+  /** A one-time code, as a verify or confirm body carries it. */
+  code: yup.string().required('code is required').max(LIMITS.MAX_CODE_BYTES, 'code is too long'),
+  /** A live code of a factor the user already has, asked for when they add or replace one (the flow says when it is required). */
+  proofCode: yup.string().max(LIMITS.MAX_CODE_BYTES, 'code is too long'),
   /** users-permissions' routes read a deviceId only when it is a string; that one must fit the column too. */
   stockDeviceId: yup.mixed().test('fits-column', DEVICE_ID_TOO_LONG, (value) => typeof value !== 'string' || value.length <= DEVICE_ID_MAX),
 });

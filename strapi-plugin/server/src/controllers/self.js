@@ -7,6 +7,7 @@
 // middleware set ctx.state.user (and ctx.state.enrolment, the enrolment challenge).
 const parts = require('../plugin');
 const answer = require('../host/answer');
+const { ENROLMENTS } = require('../factors');
 
 module.exports = ({ strapi }) => {
   /** An action: `run(domain, user, body, ctx)` gives the outcome the host answers. */
@@ -17,10 +18,13 @@ module.exports = ({ strapi }) => {
 
   return {
     status: action((d, user) => d.account.status(user)),
-    totpSetup: action((d, user, body) => d.enrolment.totpSetup(user, body)),
-    totpConfirm: action((d, user, body, ctx) => d.enrolment.totpConfirm(user, body, ctx.state.enrolment)),
-    phoneSetup: action((d, user, body) => d.enrolment.phoneSetup(user, body)),
-    phoneConfirm: action((d, user, body, ctx) => d.enrolment.phoneConfirm(user, body, ctx.state.enrolment)),
+    // Each enrolled factor's `<path>Setup` and `<path>Confirm` (routes/content-api.js).
+    ...Object.fromEntries(
+      ENROLMENTS.flatMap(({ method, path }) => [
+        [`${path}Setup`, action((d, user, body) => d.enrolment.setup(method, user, body))],
+        [`${path}Confirm`, action((d, user, body, ctx) => d.enrolment.confirm(method, user, body, ctx.state.enrolment))],
+      ]),
+    ),
     stepUp: action((d, user, body) => d.account.stepUp(user, body)),
     regenerateRecoveryCodes: action((d, user, body) => d.account.regenerateRecoveryCodes(user, body)),
     disable: action((d, user, body) => d.account.disable(user, body)),

@@ -14,24 +14,29 @@
 //   prove(userId, code, now)  (a factor that sends nothing) whether `code` proves it now
 //   available(userId)         (optional) whether it can prove anything now
 //   withoutEnrolment          (e-mail) needs no enrolment: the account's own address
+// and, for a factor a user enrols, its enrolment: `ENROLMENT` (the route path and the
+// setup body's fields, read when routes are made), `noun` (what a role may not allow),
+// `setup(user, body, { state, proveIfEnrolled })` and `complete(user, body, now)`.
 // Everything else (codes, sign-in, the account, the admin page) iterates them. A new
 // factor is one module here (and its rules in the core). Recovery codes
 // (factors/recovery.js) stand apart: they prove a sign-in but are never offered as a method.
 const { PURPOSES } = require('../names');
 
+const MODULES = [require('./totp'), require('./sms'), require('./email')];
+
+/** The enrolment of each factor a user enrols: `{ method, path, setupBody }` (routes, bodies). */
+const ENROLMENTS = MODULES.filter((module) => module.ENROLMENT).map((module) => module.ENROLMENT);
+
 /** @param {import('../domain').Domain} d */
 module.exports = (d) => {
-  const totp = require('./totp')(d);
-  const sms = require('./sms')(d);
-  const email = require('./email')(d);
-  const ALL = [totp, sms, email];
+  const ALL = MODULES.map((make) => make(d));
   const byMethod = Object.fromEntries(ALL.map((factor) => [factor.method, factor]));
   const STORED = ALL.filter((factor) => factor.slot);
+  const { totp, sms } = byMethod;
 
   return {
-    totp,
-    sms,
-    email,
+    /** The factor of `method` a user enrols (one of ENROLMENTS). */
+    enrolling: (method) => byMethod[method],
 
     /**
      * What the user has enrolled (absent rows mean nothing), each factor's part of the
@@ -115,3 +120,4 @@ module.exports = (d) => {
     },
   };
 };
+module.exports.ENROLMENTS = ENROLMENTS;

@@ -6,6 +6,8 @@
 // was accepted, so a replay, even racing in another process, is refused.
 const tf = require('two-factor-wasm');
 const { METHODS, SLOTS } = require('../names');
+const { errors } = require('../errors');
+const validate = require('../validate');
 
 const { DEFAULT_OTP_DIGITS } = tf.LIMITS;
 const CODE = new RegExp(`^\\d{${DEFAULT_OTP_DIGITS}}$`);
@@ -13,6 +15,9 @@ const CODE = new RegExp(`^\\d{${DEFAULT_OTP_DIGITS}}$`);
 const sealedFor = (userId) => `two-factor totp user:${userId}`;
 // What this factor keeps sealed in its row, for the start-up pass that seals again (store/reseal.js).
 const SEALED = Object.freeze({ slot: SLOTS.totp, fields: ['secret', 'pending'], binding: sealedFor, text: false });
+// Its enrolment routes, /auth/2fa/totp/setup and /confirm; setup takes a live code of a
+// factor the user already has, when they have one.
+const ENROLMENT = Object.freeze({ method: METHODS.totp, path: 'totp', setupBody: { code: validate.proofCode } });
 
 /** @param {import('../domain').Domain} d */
 module.exports = (d) => {
@@ -57,6 +62,29 @@ module.exports = (d) => {
       return { secret: base32, uri, qrSvg };
     },
 
+    noun: 'authenticator apps',
+
+    /**
+     * Enrolment's first step: a new pending secret, `{ secret, uri, qrSvg }`. One app per
+     * user: replacing it means turning two-factor off first. `proveIfEnrolled` asks for a
+     * live code of a factor the user already has.
+     */
+    async setup(user, _body, { state, proveIfEnrolled }) {
+      if (state.totp) throw new errors.ValidationError('An authenticator app is already set up. Turn two-factor off first to replace it.');
+      await proveIfEnrolled();
+      return this.start(user);
+    },
+
+    /** Enrolment's second step: a code from the app activates the pending secret; a wrong one is a counted failure. */
+    async complete(user, { code }, now) {
+      const rules = await d.accounts.guess(user.id, now);
+      if (!(await this.confirm(user.id, code, now))) {
+        await d.accounts.missed(user.id, now, rules);
+        throw new errors.ValidationError('Invalid code, or no authenticator setup is pending');
+      }
+      await d.accounts.resetFailures(user.id);
+    },
+
     /** Activates the pending secret if `code` is current for it; false otherwise. */
     async confirm(userId, code, now) {
       const row = await store().get(userId, SLOTS.totp);
@@ -86,3 +114,4 @@ module.exports = (d) => {
   };
 };
 module.exports.SEALED = SEALED;
+module.exports.ENROLMENT = ENROLMENT;

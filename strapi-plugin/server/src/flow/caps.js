@@ -8,7 +8,7 @@
 // keyed hash, never stored.
 const { LIMITS } = require('two-factor-wasm');
 const { errors } = require('../errors');
-const { METHODS, userSubject } = require('../names');
+const { userSubject } = require('../names');
 
 // The windows are the core's: an hour for sends, a day for new numbers.
 const { SENDS_WINDOW_SECONDS: HOUR, NEW_NUMBERS_WINDOW_SECONDS: DAY } = LIMITS;
@@ -71,10 +71,10 @@ module.exports = (d) => {
       await d.store.limits.forget([userSubject(d.host.realm, userId), ...(phone === null ? [] : [d.keys.subjectHash(phone)])]);
     },
 
-    /** Takes a place for one more new number the user tries through phone setup. */
-    async takeNewNumber({ userId, now, rules }) {
+    /** Takes a place for one more new destination (a phone number) the user tries to enrol for `method`. */
+    async takeNewNumber({ userId, method, now, rules }) {
       const verdict = await d.limits.take('new-number', userSubject(d.host.realm, userId), { cap: rules.caps.newNumbersPerDay, windowSeconds: DAY, now });
-      return verdict.allowed ? verdict : capped(userId, METHODS.sms, 'numbers', verdict.retryAt);
+      return verdict.allowed ? verdict : capped(userId, method, 'numbers', verdict.retryAt);
     },
 
     /** The 429 for a cap: when to try again, and nothing about whom or what. */

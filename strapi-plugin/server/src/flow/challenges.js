@@ -6,6 +6,7 @@
 // stood, so concurrent requests and several processes cannot over-count.
 const tf = require('two-factor-wasm');
 const { PURPOSES } = require('../names');
+const { errors } = require('../errors');
 
 const { MAX_OPEN_CHALLENGES, MIN_CODE_DIGITS, MAX_CODE_DIGITS } = tf.LIMITS;
 // A sent code's shape, whatever the digit setting was when it was sent.
@@ -109,6 +110,27 @@ module.exports = (d) => {
       if (!this.matches(row, code)) return { status: 'wrong' };
       // A right code that lost the race to another is no wrong guess: 'lost', not 'wrong'.
       return (await this.consume(row, now)) ? { status: 'ok', row } : { status: 'lost' };
+    },
+
+    /**
+     * The user's newest challenge of `purpose` (a phone confirmation), proved by `code`
+     * under the account's guess budget; throws the 400 (a wrong code, a counted failure)
+     * or, when the budget is spent, the 429. A right code that lost the race to another
+     * is no wrong guess.
+     */
+    async prove(userId, purpose, code, now) {
+      let rules;
+      const { status, row } = await this.spendLatest(userId, purpose, code, now, async () => {
+        rules = await d.accounts.guess(userId, now);
+      });
+      if (status === 'lost') await d.accounts.resetFailures(userId);
+      if (status !== 'ok' && status !== 'wrong') throw new errors.ValidationError('No code is pending. Ask for a new one.');
+      if (status === 'wrong') {
+        await d.accounts.missed(userId, now, rules);
+        throw new errors.ValidationError('Invalid code');
+      }
+      await d.accounts.resetFailures(userId);
+      return row;
     },
 
     /** Takes one attempt if the challenge is still active at `now`; false when it is not. */

@@ -41,7 +41,7 @@ module.exports = (d) => ({
       if (!slot.allowed) throw new errors.RateLimitError('Wait before asking for another code.', { retryAt: iso(slot.retryAt) });
     }
     const { caps } = d;
-    const verdict = newNumber ? await caps.takeNewNumber({ userId: user.id, now, rules }) : { allowed: true };
+    const verdict = newNumber ? await caps.takeNewNumber({ userId: user.id, method, now, rules }) : { allowed: true };
     const cap = verdict.allowed ? await caps.take({ userId: user.id, method, destination, now, rules }) : verdict;
     if (!cap.allowed) throw caps.error(cap.retryAt);
     const { token, row, code } = await d.challenges.create({ userId: user.id, purpose, method, destination, now, rules });

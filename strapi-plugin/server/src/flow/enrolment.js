@@ -5,8 +5,7 @@
 // replaces one only with a live code from one they have: a stolen session alone cannot
 // bind the attacker's app or number. The first factor brings a set of recovery codes,
 // shown once; an enrolment sign-in then becomes a session.
-const { errors, forbidden } = require('../errors');
-const { METHODS, PURPOSES } = require('../names');
+const { forbidden } = require('../errors');
 const outcome = require('./outcome');
 
 /** @param {import('../domain').Domain} d */
@@ -32,79 +31,33 @@ module.exports = (d) => {
     return outcome.data({ enabled: true, ...(recoveryCodes ? { recoveryCodes } : {}) });
   };
 
-  /** The user's pending challenge of `purpose` if `code` is its code; throws otherwise. */
-  const checkChallengeCode = async (userId, purpose, code, now) => {
-    let rules;
-    const { status, row } = await d.challenges.spendLatest(userId, purpose, code, now, async () => {
-      rules = await d.accounts.guess(userId, now);
-    });
-    if (status === 'lost') await d.accounts.resetFailures(userId);
-    if (status !== 'ok' && status !== 'wrong') throw new errors.ValidationError('No code is pending. Ask for a new one.');
-    if (status === 'wrong') {
-      await d.accounts.missed(userId, now, rules);
-      throw new errors.ValidationError('Invalid code');
-    }
-    await d.accounts.resetFailures(userId);
-    return row;
-  };
-
-  const requireProofIfEnrolled = async (user, factors, code) => {
-    if (d.factors.enrolled(factors)) await d.accounts.requireCode(user, code);
-  };
-
-  /** Refuses a number outside `sms.allowedCountries` (E.164 calling codes), saying so. */
-  const checkCountry = (phoneNumber) => {
-    const allowed = d.config('sms').allowedCountries ?? [];
-    if (allowed.length === 0 || allowed.some((code) => phoneNumber.startsWith(`+${code}`))) return;
-    throw new errors.ValidationError(`Phone numbers of this country are not accepted. Accepted country codes: ${allowed.map((code) => `+${code}`).join(', ')}`, {
-      field: 'phoneNumber',
-    });
-  };
-
   return {
-    async totpSetup(user, { code }) {
+    /**
+     * Enrolment's first step for the factor of `method` (an authenticator app's secret, a
+     * code sent to a new number): only a factor the role allows, and with a factor
+     * enrolled, only with a live code of it.
+     */
+    async setup(method, user, body) {
+      const factor = d.factors.enrolling(method);
       const policy = await d.signIn.policyOf(user);
-      if (!policy.methods.includes(METHODS.totp)) throw forbidden('Your role does not allow authenticator apps');
-      const factors = await d.factors.of(user.id);
-      if (factors.totp) {
-        throw new errors.ValidationError('An authenticator app is already set up. Turn two-factor off first to replace it.');
-      }
-      await requireProofIfEnrolled(user, factors, code);
-      return outcome.data(await d.factors.startTotp(user));
+      if (!policy.methods.includes(method)) throw forbidden(`Your role does not allow ${factor.noun}`);
+      const state = await d.factors.of(user.id);
+      const proveIfEnrolled = async () => {
+        if (d.factors.enrolled(state)) await d.accounts.requireCode(user, body.code);
+      };
+      return outcome.data(await factor.setup(user, body, { state, proveIfEnrolled }));
     },
 
-    async totpConfirm(user, { code }, enrolment) {
+    /**
+     * Enrolment's second step: the factor's own proof completes it (`<slot>.added`).
+     * `enrolment`: the verified enrolment challenge the user came with, if any.
+     */
+    async confirm(method, user, body, enrolment) {
+      const factor = d.factors.enrolling(method);
       const now = d.clock.now();
       const before = await d.factors.of(user.id);
-      const rules = await d.accounts.guess(user.id, now);
-      if (!(await d.factors.confirmTotp(user.id, code, now))) {
-        await d.accounts.missed(user.id, now, rules);
-        throw new errors.ValidationError('Invalid code, or no authenticator setup is pending');
-      }
-      await d.accounts.resetFailures(user.id);
-      return confirmed(user, 'totp.added', before, enrolment);
-    },
-
-    async phoneSetup(user, { phoneNumber, code }) {
-      const policy = await d.signIn.policyOf(user);
-      if (!policy.methods.includes(METHODS.sms)) throw forbidden('Your role does not allow SMS codes');
-      checkCountry(phoneNumber);
-      await d.accounts.assertUnlocked(user.id, d.clock.now());
-      await requireProofIfEnrolled(user, await d.factors.of(user.id), code);
-      const previous = await d.challenges.latest(user.id, PURPOSES.phone);
-      const newNumber = previous?.destination !== phoneNumber;
-      return outcome.data(await d.codes.sendFor(user, PURPOSES.phone, METHODS.sms, phoneNumber, { newNumber }));
-    },
-
-    async phoneConfirm(user, { code }, enrolment) {
-      const now = d.clock.now();
-      await d.accounts.assertUnlocked(user.id, now);
-      const before = await d.factors.of(user.id);
-      const row = await checkChallengeCode(user.id, PURPOSES.phone, code, now);
-      // A number sealed under a secret no longer configured cannot be bound.
-      if (row.destination === null) throw new errors.ValidationError('No code is pending. Ask for a new one.');
-      await d.factors.setPhone(user.id, row.destination, now);
-      return confirmed(user, 'phone.added', before, enrolment);
+      await factor.complete(user, body, now);
+      return confirmed(user, `${factor.slot}.added`, before, enrolment);
     },
   };
 };

@@ -8,8 +8,8 @@ const { yup } = require('../strapi-utils');
 const validate = require('../validate');
 const { errors } = require('../errors');
 const { METHODS } = require('../config/schema');
-const { LIMITS } = require('two-factor-wasm');
 const { TOKEN } = require('../token-shape');
+const { ENROLMENTS } = require('../factors');
 
 // Type errors need no message here: validate() answers each with the field and the type
 // it wants, never with the value (a code sent as a number would otherwise come back).
@@ -17,9 +17,7 @@ const challenge = yup
   .string()
   .required('challenge is required')
   .matches(TOKEN, 'challenge must be the token from the login response');
-const code = yup.string().required('code is required').max(LIMITS.MAX_CODE_BYTES, 'code is too long');
-// A live code from a factor the user already has: asked for when they add or replace one.
-const proofCode = yup.string().max(LIMITS.MAX_CODE_BYTES, 'code is too long');
+const { code } = validate;
 const deliveredMethod = yup.mixed().oneOf([...METHODS, undefined], `method must be one of: ${METHODS.join(', ')}`);
 const body = (fields) => yup.object(fields).noUnknown(true, 'unknown field: ${unknown}').strict();
 
@@ -33,14 +31,8 @@ const SCHEMAS = {
   resend: body({ challenge, method: deliveredMethod }),
   empty: body({}),
   code: body({ code }),
-  totpSetup: body({ code: proofCode }),
-  phone: body({
-    code: proofCode,
-    phoneNumber: yup
-      .string()
-      .required('phoneNumber is required')
-      .matches(/^\+[1-9]\d{6,14}$/, 'phoneNumber must be in E.164 form, like +15551234567'),
-  }),
+  // Each factor's enrolment setup: `<path>Setup`, the fields the factor declares.
+  ...Object.fromEntries(ENROLMENTS.map(({ path, setupBody }) => [`${path}Setup`, body(setupBody)])),
   method: body({ method: yup.mixed().oneOf(['sms', 'email'], 'method must be sms or email').required('method is required') }),
 };
 

@@ -3,7 +3,10 @@
 // `prefix: ''` mounts these at /api/auth/2fa/... next to the stock auth routes. Every
 // route checks its body first, then goes through users-permissions' rate limiter.
 // Self-service routes authenticate the user themselves (`account` middleware), so they
-// work for every role without granting permissions role by role.
+// work for every role without granting permissions role by role. Each factor a user
+// enrols has its setup and confirm routes under its own path (factors/, ENROLMENT).
+const { ENROLMENTS } = require('../factors');
+
 const route = (method, path, handler, { schema, account }) => ({
   method,
   path,
@@ -30,10 +33,10 @@ module.exports = {
     route('POST', '/auth/2fa/verify', 'challenge.verify', { schema: 'verify' }),
     route('POST', '/auth/2fa/resend', 'challenge.resend', { schema: 'resend' }),
     route('GET', '/auth/2fa/status', 'self.status', { schema: 'empty', account: SIGNED_IN }),
-    route('POST', '/auth/2fa/totp/setup', 'self.totpSetup', { schema: 'totpSetup', account: ENROLLING }),
-    route('POST', '/auth/2fa/totp/confirm', 'self.totpConfirm', { schema: 'code', account: ENROLLING }),
-    route('POST', '/auth/2fa/phone/setup', 'self.phoneSetup', { schema: 'phone', account: ENROLLING }),
-    route('POST', '/auth/2fa/phone/confirm', 'self.phoneConfirm', { schema: 'code', account: ENROLLING }),
+    ...ENROLMENTS.flatMap(({ path }) => [
+      route('POST', `/auth/2fa/${path}/setup`, `self.${path}Setup`, { schema: `${path}Setup`, account: ENROLLING }),
+      route('POST', `/auth/2fa/${path}/confirm`, `self.${path}Confirm`, { schema: 'code', account: ENROLLING }),
+    ]),
     route('POST', '/auth/2fa/code', 'self.stepUp', { schema: 'method', account: SIGNED_IN }),
     route('POST', '/auth/2fa/recovery-codes', 'self.regenerateRecoveryCodes', { schema: 'code', account: SIGNED_IN }),
     route('POST', '/auth/2fa/disable', 'self.disable', { schema: 'code', account: SIGNED_IN }),
