@@ -6,8 +6,9 @@
 //! that acts on it holds the ruling's condition: one conditional `UPDATE`, whose row
 //! count says whether it won. The condition is data, not code, so the shell turns it
 //! into SQL (or into a check on an in-memory row) mechanically and writes no rule of its
-//! own. [`Write::admits`] is that check, written once here for tests and for stores
-//! that are not SQL.
+//! own. [`Write::admits`] is that check, written once here: for tests, for the rulings
+//! that decide by it ([`crate::lockout_verdict`]), and for stores that are not SQL
+//! (`two-factor-wasm` exports it as `admits(write, row)`).
 
 /// A stored field a condition reads or a change writes, named as the plugin's
 /// attributes are named.
@@ -108,6 +109,21 @@ impl Test {
             Test::Above(v) => (4, v),
             Test::AtMost(v) => (5, v),
         }
+    }
+
+    /// The test named `Test::NAMES[name]` with operand `value` (which the null tests
+    /// ignore): the inverse of [`Test::parts`]. None when there is no such name.
+    #[must_use]
+    pub const fn from_parts(name: usize, value: u64) -> Option<Self> {
+        Some(match name {
+            0 => Test::IsNull,
+            1 => Test::NotNull,
+            2 => Test::Equals(value),
+            3 => Test::Below(value),
+            4 => Test::Above(value),
+            5 => Test::AtMost(value),
+            _ => return None,
+        })
     }
 
     /// Whether a stored value (None for null) passes.
@@ -255,6 +271,18 @@ mod tests {
             vec![(Field::Attempts, Some(3))]
         );
         assert_eq!(Field::ALL.len(), 12);
+        for test in [
+            Test::IsNull,
+            Test::NotNull,
+            Test::Equals(7),
+            Test::Below(7),
+            Test::Above(7),
+            Test::AtMost(7),
+        ] {
+            let (name, value) = test.parts();
+            assert_eq!(Test::from_parts(name, value), Some(test));
+        }
+        assert_eq!(Test::from_parts(Test::NAMES.len(), 0), None);
         assert!(Field::ALL.iter().all(|f| !f.name().is_empty()));
     }
 }
