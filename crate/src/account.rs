@@ -9,6 +9,7 @@
 use crate::challenge::seconds_to_ms;
 use crate::guard::{Change, Field, Test, Write};
 use crate::{Error, Result};
+use alloc::{vec, vec::Vec};
 
 /// Fewest consecutive failures before a lock.
 pub const MIN_LOCKOUT_THRESHOLD: u32 = 1;
@@ -212,13 +213,15 @@ pub fn rate_verdict(policy: &RatePolicy, times: &[u64], now: u64) -> Result<Rate
         return Err(Error::Policy);
     }
     let window = seconds_to_ms(policy.window_seconds);
-    // A time in the future (another process's clock runs ahead) still counts.
-    let mut recent: Vec<u64> = times
-        .iter()
-        .copied()
-        .filter(|&at| at.saturating_add(window) > now)
-        .collect();
-    recent.sort_unstable();
+    // A time in the future (another process's clock runs ahead) still counts. Kept in
+    // order as they are taken: at most MAX_RATE_CAP times, so an insertion costs nothing
+    // and weighs far less in the wasm than a general sort.
+    let mut recent: Vec<u64> = Vec::with_capacity(times.len().saturating_add(1));
+    for &at in times {
+        if at.saturating_add(window) > now {
+            recent.insert(recent.partition_point(|&earlier| earlier <= at), at);
+        }
+    }
     let cap = policy.cap as usize;
     if recent.len() >= cap {
         // The event that must leave for one more to fit: the (len - cap + 1)-th oldest.

@@ -10,6 +10,7 @@
 
 use crate::guard::{Change, Field, Test, Write};
 use crate::{Error, Result};
+use alloc::vec;
 
 /// Longest life of an SMS or e-mail code, in seconds (NIST SP 800-63B §5.1.3: 10 minutes).
 pub const MAX_CODE_TTL_SECONDS: u32 = 600;

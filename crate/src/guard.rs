@@ -10,6 +10,8 @@
 //! that decide by it ([`crate::lockout_verdict`]), and for stores that are not SQL
 //! (`two-factor-wasm` exports it as `admits(write, row)`).
 
+use alloc::{vec, vec::Vec};
+
 /// A stored field a condition reads or a change writes, named as the plugin's
 /// attributes are named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -187,6 +189,7 @@ impl Write {
 
     /// Adds a clause with one test.
     #[must_use]
+    #[inline(never)]
     pub fn when(mut self, field: Field, test: Test) -> Self {
         self.guard.push(vec![(field, test)]);
         self
@@ -194,6 +197,7 @@ impl Write {
 
     /// Adds a clause that holds when any of the tests passes.
     #[must_use]
+    #[inline(never)]
     pub fn when_any(mut self, tests: &[(Field, Test)]) -> Self {
         self.guard.push(tests.to_vec());
         self
@@ -201,6 +205,7 @@ impl Write {
 
     /// Adds a change.
     #[must_use]
+    #[inline(never)]
     pub fn change(mut self, field: Field, change: Change) -> Self {
         self.changes.push((field, change));
         self

@@ -76,11 +76,16 @@
 //! [`verify_code`], [`verify_totp`], [`seal`], [`open`]), for callers that keep their
 //! own keys; `two-factor-wasm` exposes both.
 
+// No std: the crate needs only `alloc`, and without std's panic and formatting machinery
+// the wasm built on it is smaller. Tests use std.
+#![cfg_attr(not(test), no_std)]
 // Tests do arithmetic on known-small values; the lint guards production code only.
 #![cfg_attr(
     test,
     allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)
 )]
+
+extern crate alloc;
 
 mod account;
 mod challenge;

@@ -4,6 +4,10 @@
 //! when JS frees it (or its finalizer runs). Verifications answer the position of the
 //! key that matched (0 for the current secret), or -1 for no match.
 
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
 use two_factor_core::{self as core, Error, KeyUsed};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
@@ -127,7 +131,7 @@ pub fn sign_webhook(secret: &[u8], time: f64, in_ms: bool, body: &str) -> Out<Ve
             signature: core::webhook_signature(secret, time, body)?,
         }
     };
-    Ok(vec![signed.timestamp.to_string(), signed.signature])
+    Ok(vec![signed.timestamp_header(), signed.signature])
 }
 
 #[cfg(test)]

@@ -13,9 +13,18 @@
 
 // Every export fails the same way, with a Fault, as said above.
 #![allow(clippy::missing_errors_doc)]
+// In the wasm, no std: its panic and formatting machinery would be a fifth of the module,
+// for messages that a trap never shows. A panic (none is reachable: the core has none)
+// traps, as `panic = "abort"` did.
+#![cfg_attr(target_arch = "wasm32", no_std)]
 
-use std::cell::RefCell;
+extern crate alloc;
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use spin::Mutex;
 use subtle::ConstantTimeEq;
 use two_factor_core::{self as core, Error, HashKey, OtpKey, SealKey, TotpCheck, TotpParams};
 use wasm_bindgen::prelude::*;
@@ -26,6 +35,12 @@ mod random;
 mod rulings;
 use random::PooledRng;
 pub use rulings::rule;
+
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo<'_>) -> ! {
+    ::core::arch::wasm32::unreachable()
+}
 
 /// talc instead of the default dlmalloc: about 6 KiB less wasm, and as fast for the
 /// small, short-lived buffers that cross the boundary.
@@ -58,13 +73,20 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// A JS number that must be a non-negative safe integer (a time or a step).
 fn whole(value: f64) -> Result<u64, Error> {
-    let exact = (0.0..=MAX_SAFE_INTEGER).contains(&value) && value.fract() == 0.0;
-    if !exact {
+    if !(0.0..=MAX_SAFE_INTEGER).contains(&value) {
         return Err(Error::Time);
     }
-    // Checked just above: finite, non-negative, integral and below 2^53.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    Ok(value as u64)
+    // Finite, non-negative and below 2^53 (NaN is not in the range): the cast drops the
+    // fraction, so the value comes back unchanged exactly when it had none.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let integer = value as u64;
+    #[allow(clippy::cast_precision_loss)]
+    let exact = integer as f64 == value;
+    if exact { Ok(integer) } else { Err(Error::Time) }
 }
 
 /// Steps and times go back to JS as numbers; every one the core returns is below 2^53
@@ -231,16 +253,14 @@ pub fn limit_values() -> Vec<f64> {
 /// under the current secret and one previous one.
 const CACHED_KEYS: usize = 4;
 
-thread_local! {
-    /// The last hashing keys and their keyed HMAC states. A server hashes with the same
-    /// few keys over and over, so keying HMAC once instead of per call halves the work.
-    static HASH_KEYS: RefCell<Vec<(Zeroizing<Vec<u8>>, HashKey)>> = const { RefCell::new(Vec::new()) };
-}
+/// The last hashing keys and their keyed HMAC states. A server hashes with the same
+/// few keys over and over, so keying HMAC once instead of per call halves the work.
+static HASH_KEYS: Mutex<Vec<(Zeroizing<Vec<u8>>, HashKey)>> = Mutex::new(Vec::new());
 
 /// Runs `f` with the [`HashKey`] for `key`, reusing a cached one when the bytes match.
 fn with_hash_key<T>(key: &[u8], f: impl FnOnce(&HashKey) -> Result<T, Error>) -> Out<T> {
-    HASH_KEYS.with(|cell| {
-        let mut cache = cell.borrow_mut();
+    {
+        let mut cache = HASH_KEYS.lock();
         let hit = cache.iter().position(|(bytes, _)| {
             bytes.len() == key.len() && bool::from(bytes.as_slice().ct_eq(key))
         });
@@ -255,7 +275,7 @@ fn with_hash_key<T>(key: &[u8], f: impl FnOnce(&HashKey) -> Result<T, Error>) ->
             Some((_, hash_key)) => Ok(f(hash_key)?),
             None => Err(Error::KeyTooShort.into()),
         }
-    })
+    }
 }
 
 // --- One-time codes, recovery codes, tokens and salts -------------------------------

@@ -9,6 +9,9 @@
 //! verdicts are indexes into the name lists of [`crate::names`]. `admits` reads a guard
 //! in the same form, after a row given as one value per field.
 
+use alloc::vec;
+use alloc::vec::Vec;
+
 use two_factor_core::guard::{Field, Test, Write};
 use two_factor_core::{
     self as core, Challenge, ChallengeVerdict, CodeRules, Error, LockoutPolicy, RatePolicy,
@@ -63,10 +66,12 @@ rulings! {
 }
 
 /// The arguments of a ruling, read in order. Too few is a wrapper bug, reported as
-/// [`Error::Policy`].
+/// [`Error::Policy`]. Its readers are called from every arm: kept out of line, so that
+/// each call is a call rather than a copy (the rulings are not on a hot path).
 struct Args<'a>(&'a [f64]);
 
 impl Args<'_> {
+    #[inline(never)]
     fn next(&mut self) -> Result<f64, Error> {
         let (&first, rest) = self.0.split_first().ok_or(Error::Policy)?;
         self.0 = rest;
@@ -74,11 +79,13 @@ impl Args<'_> {
     }
 
     /// A time, step or other non-negative safe integer.
+    #[inline(never)]
     fn time(&mut self) -> Result<u64, Error> {
         whole(self.next()?)
     }
 
     /// A time that may be null (-1).
+    #[inline(never)]
     fn optional(&mut self) -> Result<Option<u64>, Error> {
         match self.next()? {
             NULL => Ok(None),
@@ -87,15 +94,18 @@ impl Args<'_> {
     }
 
     /// A count or a policy parameter the core keeps in 32 bits.
+    #[inline(never)]
     fn count(&mut self) -> Result<u32, Error> {
         u32::try_from(self.time()?).map_err(|_| Error::Policy)
     }
 
+    #[inline(never)]
     fn flag(&mut self) -> Result<bool, Error> {
         Ok(self.next()? != 0.0)
     }
 
     /// The seven numbers of a challenge, as the module comment says.
+    #[inline(never)]
     fn challenge(&mut self) -> Result<Challenge, Error> {
         Ok(Challenge {
             expires_at: self.time()?,
@@ -150,6 +160,7 @@ fn verdict_index(verdict: ChallengeVerdict) -> f64 {
 }
 
 /// `head`, then `write` in the flat form of the module comment.
+#[inline(never)]
 fn encoded(head: &[f64], write: Option<&Write>) -> Vec<f64> {
     let mut out = head.to_vec();
     if let Some(write) = write {
