@@ -395,3 +395,15 @@ export function deviceTrustedUntil(opts: { now?: number; days: number }): number
 
 /** The write that records a trusted device's use, or null once its trust has ended. */
 export function deviceUse(opts: { now?: number; expiresAt: number }): Write | null;
+
+/** A stored row as a store that is not SQL holds it: each field's value, or null (a missing field is null). */
+export type StoredRow = { readonly [field: string]: unknown };
+
+/**
+ * Whether `row` meets the guard of `write` (every clause holds; a clause holds when one of
+ * its tests passes; a null field passes only `null`): what a database decides for the
+ * conditional UPDATE, decided by the core itself, for stores that keep rows in memory.
+ * Only `write.guard` and, of `row`, the fields it tests are read; each of those must be
+ * null, missing, or an integer from 0 (unix ms, a count, a step).
+ */
+export function admits(write: Pick<Write, 'guard'> & Partial<Pick<Write, 'changes'>>, row: StoredRow): boolean;

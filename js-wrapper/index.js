@@ -9,22 +9,25 @@ const wasm = require('./pkg/two_factor_wasm.js');
 const check = require('./lib/check');
 const { TwoFactorError, errorTable } = require('./lib/errors');
 
+/**
+ * Every name the wrapper pairs with a number, read once from the core: the limits, the
+ * TOTP algorithms, and the rulings' own lists (see lib/rulings.js).
+ */
+const [LIMIT_NAMES, ALGORITHM_NAMES, ...RULING_NAMES] = wasm.names().split(';').map((list) => list.split(','));
+
 /** The core's bounds and defaults, read from the core so they cannot drift. */
 const LIMITS = (() => {
   const values = wasm.limitValues();
-  return Object.freeze(Object.fromEntries(wasm.limitNames().split(',').map((name, i) => [name, values[i]])));
+  return Object.freeze(Object.fromEntries(LIMIT_NAMES.map((name, i) => [name, values[i]])));
 })();
 const L = LIMITS;
 
 const ERRORS = errorTable(wasm);
 
-/** The number a status-returning export (verifyCode, verifyTotp) gives for success. */
-function fromStatus(value) {
-  if (value <= -2) throw coreError(-2 - value);
-  return value;
-}
-
-/** wasm exports throw the index of a core error; everything else is a real bug. */
+/**
+ * The one way a core error reaches JS: a wasm export throws the index of the error
+ * (the binding's `Fault`), made here a TwoFactorError; everything else is a real bug.
+ */
 function coreError(thrown) {
   if (typeof thrown === 'number' && ERRORS[thrown]) {
     const { code, message } = ERRORS[thrown];
@@ -34,7 +37,7 @@ function coreError(thrown) {
 }
 
 /** Each algorithm's name and the index the core knows it by, read from the core. */
-const ALGORITHMS = Object.freeze(Object.fromEntries(wasm.algorithmNames().split(',').map((name, index) => [name, index])));
+const ALGORITHMS = Object.freeze(Object.fromEntries(ALGORITHM_NAMES.map((name, index) => [name, index])));
 const MAX_SEALED_CHARS = L.MAX_SEAL_BYTES * 2;
 
 
@@ -81,15 +84,16 @@ function totpTime(opts) {
 }
 
 /**
- * The wasm exports with core errors turned into TwoFactorError. Fixed arity instead of
- * rest arguments: this sits on every hot path, and the glue ignores extra arguments.
+ * The wasm exports with core errors turned into TwoFactorError. Fixed arity (the most any
+ * export takes, verifyTotp's nine) instead of rest arguments: this sits on every hot
+ * path, and the glue ignores extra arguments.
  */
 const core = {};
 for (const [name, fn] of Object.entries(wasm)) {
   if (typeof fn !== 'function') continue;
-  core[name] = function guarded(a, b, c, d, e, f, g, h) {
+  core[name] = function guarded(a, b, c, d, e, f, g, h, i) {
     try {
-      return fn(a, b, c, d, e, f, g, h);
+      return fn(a, b, c, d, e, f, g, h, i);
     } catch (thrown) {
       throw coreError(thrown);
     }
@@ -107,13 +111,13 @@ function generateCode(digits = L.DEFAULT_CODE_DIGITS) {
 
 function hashCode(code, key, saltBytes) {
   codeString(code);
-  return core.hashCode(code, hashKey(key), salt(saltBytes));
+  return core.hashCode(code, hashKey(key), salt(saltBytes), false);
 }
 
 function verifyCode(code, hash, key, saltBytes) {
   codeString(code);
   storedHash(hash);
-  return fromStatus(wasm.verifyCode(code, hash, hashKey(key), salt(saltBytes))) === 1;
+  return core.verifyCode(code, hash, hashKey(key), salt(saltBytes), false);
 }
 
 // --- TOTP ----------------------------------------------------------------------------
@@ -157,7 +161,7 @@ function verifyTotp(token, secret, opts = {}) {
       : check.time(opts.afterStep, 'afterStep');
   const [time, inMs] = totpTime(opts);
   // The token crosses as its numeric value; its digit count was checked just above.
-  const step = fromStatus(wasm.verifyTotp(Number(token), key, algorithm, digits, period, time, inMs, window, afterStep));
+  const step = core.verifyTotp(Number(token), key, algorithm, digits, period, time, inMs, window, afterStep);
   return step === -1 ? null : step;
 }
 
@@ -188,13 +192,13 @@ function normalizeRecoveryCode(code) {
 
 function hashRecoveryCode(code, key, saltBytes) {
   check.string(code, 'code', 1, L.MAX_RECOVERY_INPUT_BYTES);
-  return core.hashRecoveryCode(code, hashKey(key), salt(saltBytes));
+  return core.hashCode(code, hashKey(key), salt(saltBytes), true);
 }
 
 function verifyRecoveryCode(code, hash, key, saltBytes) {
   check.string(code, 'code', 0, L.MAX_RECOVERY_INPUT_BYTES);
   storedHash(hash);
-  return core.verifyRecoveryCode(code, hash, hashKey(key), salt(saltBytes));
+  return core.verifyCode(code, hash, hashKey(key), salt(saltBytes), true);
 }
 
 // --- Sealed secrets ------------------------------------------------------------------
@@ -221,95 +225,30 @@ function generateToken() {
   return core.generateToken();
 }
 
+/** hashToken's key: none, so the core takes plain SHA-256. */
+const NO_KEY = new Uint8Array(0);
+
 function hashToken(token) {
   check.string(token, 'token', 1, L.MAX_TOKEN_INPUT_CHARS);
-  return wasm.hashToken(token);
+  return core.hashToken(token, NO_KEY);
 }
 
 function generateSalt() {
   return core.generateSalt();
 }
 
-// --- Verdicts (times in unix milliseconds) -------------------------------------------
-
-function challengeVerdict(state) {
-  check.options(state, 'state', ['now', 'expiresAt', 'attempts', 'maxAttempts', 'consumed']);
-  return core.challengeVerdict(
-    check.now(state.now),
-    check.time(state.expiresAt, 'expiresAt'),
-    check.count(state.attempts, 'attempts'),
-    check.integer(state.maxAttempts, 'maxAttempts', L.MIN_ATTEMPTS, L.MAX_ATTEMPTS),
-    check.boolean(state.consumed, 'consumed'),
-  );
-}
-
-function codeExpiresAt(opts = {}) {
-  check.options(opts, 'opts', ['now', 'ttlSeconds']);
-  const ttl = check.optionalInteger(
-    opts.ttlSeconds, 'ttlSeconds', L.MIN_CODE_TTL_SECONDS, L.MAX_CODE_TTL_SECONDS, L.DEFAULT_CODE_TTL_SECONDS,
-  );
-  return core.codeExpiresAt(check.now(opts.now), ttl);
-}
-
-function resendVerdict(state) {
-  check.options(state, 'state', ['now', 'lastSentAt', 'resends', 'cooldownSeconds', 'maxResends']);
-  const verdict = core.resendVerdict(
-    check.now(state.now),
-    check.time(state.lastSentAt, 'lastSentAt'),
-    check.count(state.resends, 'resends'),
-    check.optionalInteger(state.cooldownSeconds, 'cooldownSeconds', L.MIN_RESEND_COOLDOWN_SECONDS, L.MAX_RESEND_COOLDOWN_SECONDS, L.DEFAULT_RESEND_COOLDOWN_SECONDS),
-    check.optionalInteger(state.maxResends, 'maxResends', L.MIN_RESENDS, L.MAX_RESENDS, L.DEFAULT_RESENDS),
-  );
-  if (verdict === 0) return { allowed: true };
-  if (verdict < 0) return { allowed: false, reason: 'cap' };
-  return { allowed: false, reason: 'cooldown', retryAt: verdict };
-}
-
-function lockoutVerdict(state) {
-  check.options(state, 'state', ['now', 'failures', 'lastFailureAt', 'threshold', 'durationSeconds']);
-  const until = core.lockoutVerdict(
-    check.now(state.now),
-    check.count(state.failures, 'failures'),
-    state.lastFailureAt === null ? 0 : check.time(state.lastFailureAt, 'lastFailureAt'),
-    check.optionalInteger(state.threshold, 'threshold', L.MIN_LOCKOUT_THRESHOLD, L.MAX_LOCKOUT_THRESHOLD, L.DEFAULT_LOCKOUT_THRESHOLD),
-    check.optionalInteger(state.durationSeconds, 'durationSeconds', L.MIN_LOCKOUT_SECONDS, L.MAX_LOCKOUT_SECONDS, L.DEFAULT_LOCKOUT_SECONDS),
-  );
-  return until === 0 ? { locked: false } : { locked: true, until };
-}
-
-// --- Keyed token hashes and guarded limits --------------------------------------------
+// --- Keyed token hashes ---------------------------------------------------------------
 
 function keyedTokenHash(token, key) {
   check.string(token, 'token', 1, L.MAX_TOKEN_INPUT_CHARS);
-  return core.keyedTokenHash(token, hashKey(key));
+  return core.hashToken(token, hashKey(key));
 }
 
-function lockoutGuard(opts) {
-  check.options(opts, 'opts', ['now', 'threshold', 'durationSeconds']);
-  const [failuresBelow, lastFailureAtMost] = core.lockoutGuard(
-    check.now(opts.now),
-    check.optionalInteger(opts.threshold, 'threshold', L.MIN_LOCKOUT_THRESHOLD, L.MAX_LOCKOUT_THRESHOLD, L.DEFAULT_LOCKOUT_THRESHOLD),
-    check.optionalInteger(opts.durationSeconds, 'durationSeconds', L.MIN_LOCKOUT_SECONDS, L.MAX_LOCKOUT_SECONDS, L.DEFAULT_LOCKOUT_SECONDS),
-  );
-  return { failuresBelow, lastFailureAtMost: lastFailureAtMost < 0 ? null : lastFailureAtMost };
-}
+// --- Verdicts and rulings (times in unix milliseconds) --------------------------------
 
-function rateVerdict(state) {
-  check.options(state, 'state', ['now', 'times', 'cap', 'windowSeconds']);
-  // Read once: a getter must not pass the checks and then hand over something else.
-  const times = check.times(state.times, 'times', L.MAX_RATE_CAP);
-  const [capped, ...rest] = core.rateVerdict(
-    check.now(state.now),
-    times,
-    check.integer(state.cap, 'cap', L.MIN_RATE_CAP, L.MAX_RATE_CAP),
-    check.integer(state.windowSeconds, 'windowSeconds', L.MIN_RATE_WINDOW_SECONDS, L.MAX_RATE_WINDOW_SECONDS),
-  );
-  return capped ? { allowed: false, retryAt: rest[0] } : { allowed: true, times: rest };
-}
+const rulings = require('./lib/rulings')({ core, names: RULING_NAMES, L });
 
-const rulings = require('./lib/rulings')({ wasm, core, L });
-
-const { Keyring, webhookSignature, signWebhook } = require('./lib/keyring')({ wasm, L, fromStatus, coreError });
+const { Keyring, webhookSignature, signWebhook } = require('./lib/keyring')({ wasm, L, coreError });
 
 module.exports = {
   LIMITS,
@@ -332,13 +271,7 @@ module.exports = {
   generateToken,
   hashToken,
   generateSalt,
-  challengeVerdict,
-  codeExpiresAt,
-  resendVerdict,
-  lockoutVerdict,
   keyedTokenHash,
-  lockoutGuard,
-  rateVerdict,
   Keyring,
   webhookSignature,
   signWebhook,
@@ -346,6 +279,12 @@ module.exports = {
 
 // One by one: Node finds the names of a CommonJS module for `import` only in literal
 // assignments like these.
+module.exports.challengeVerdict = rulings.challengeVerdict;
+module.exports.codeExpiresAt = rulings.codeExpiresAt;
+module.exports.resendVerdict = rulings.resendVerdict;
+module.exports.lockoutVerdict = rulings.lockoutVerdict;
+module.exports.lockoutGuard = rulings.lockoutGuard;
+module.exports.rateVerdict = rulings.rateVerdict;
 module.exports.challengeOpen = rulings.challengeOpen;
 module.exports.challengeAttempt = rulings.challengeAttempt;
 module.exports.challengeConsume = rulings.challengeConsume;
@@ -367,3 +306,4 @@ module.exports.recoverySpend = rulings.recoverySpend;
 module.exports.rateKeptUntil = rulings.rateKeptUntil;
 module.exports.deviceTrustedUntil = rulings.deviceTrustedUntil;
 module.exports.deviceUse = rulings.deviceUse;
+module.exports.admits = rulings.admits;

@@ -9,8 +9,35 @@
 //! and the condition the stored row must still meet for the ruling to stand.
 
 use crate::guard::{Change, Field, Test, Write};
-use crate::verdict::{ChallengeState, ChallengeVerdict, ResendPolicy, challenge_verdict};
-use crate::{Error, MAX_ATTEMPTS, MIN_ATTEMPTS, Result, code_expires_at};
+use crate::{Error, Result};
+use alloc::vec;
+
+/// Longest life of an SMS or e-mail code, in seconds (NIST SP 800-63B §5.1.3: 10 minutes).
+pub const MAX_CODE_TTL_SECONDS: u32 = 600;
+/// Shortest life of a code, in seconds: less would not survive a slow SMS.
+pub const MIN_CODE_TTL_SECONDS: u32 = 30;
+/// Default life of a code, in seconds.
+pub const DEFAULT_CODE_TTL_SECONDS: u32 = 300;
+/// Fewest wrong guesses a challenge may allow.
+pub const MIN_ATTEMPTS: u32 = 1;
+/// Most wrong guesses a challenge may allow.
+pub const MAX_ATTEMPTS: u32 = 10;
+/// Default guesses per challenge (NIST SP 800-63B §5.2.2 suggests about 5).
+pub const DEFAULT_ATTEMPTS: u32 = 5;
+/// Shortest wait between two sends of a code, in seconds: none.
+pub const MIN_RESEND_COOLDOWN_SECONDS: u32 = 0;
+/// Longest wait between two sends of a code, in seconds.
+pub const MAX_RESEND_COOLDOWN_SECONDS: u32 = 600;
+/// Default wait between two sends of a code, in seconds.
+pub const DEFAULT_RESEND_COOLDOWN_SECONDS: u32 = 30;
+/// Fewest resends per challenge: none.
+pub const MIN_RESENDS: u32 = 0;
+/// Most resends per challenge.
+pub const MAX_RESENDS: u32 = 10;
+/// Default resends per challenge.
+pub const DEFAULT_RESENDS: u32 = 3;
+/// Most open sign-in challenges per user; a new one ends the oldest.
+pub const MAX_OPEN_CHALLENGES: u32 = 10;
 
 /// How long an ended challenge is kept, in milliseconds, so that a late verify still
 /// hears why it ended (an hour), before it is purged.
@@ -30,23 +57,36 @@ pub fn minutes_left(expires_at: u64, now: u64) -> u64 {
     (left.saturating_add(30_000) / 60_000).max(1)
 }
 
-/// The code settings a challenge is made and resent under.
+/// When a code issued at `now` expires.
+///
+/// # Errors
+/// [`Error::Policy`] for a lifetime outside
+/// [`MIN_CODE_TTL_SECONDS`]..=[`MAX_CODE_TTL_SECONDS`]; [`Error::Time`] on overflow.
+pub fn code_expires_at(now: u64, ttl_seconds: u32) -> Result<u64> {
+    if !(MIN_CODE_TTL_SECONDS..=MAX_CODE_TTL_SECONDS).contains(&ttl_seconds) {
+        return Err(Error::Policy);
+    }
+    now.checked_add(seconds_to_ms(ttl_seconds))
+        .ok_or(Error::Time)
+}
+
+pub(crate) fn seconds_to_ms(seconds: u32) -> u64 {
+    u64::from(seconds).saturating_mul(1000)
+}
+
+/// The code a challenge is opened with: its lifetime and the guesses it allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CodeRules {
     ttl_seconds: u32,
     max_attempts: u32,
-    resend: ResendPolicy,
 }
 
 impl CodeRules {
     /// # Errors
-    /// [`Error::Policy`] for a lifetime, attempts, cooldown or resend count out of range.
-    pub fn new(
-        ttl_seconds: u32,
-        max_attempts: u32,
-        cooldown_seconds: u32,
-        max_resends: u32,
-    ) -> Result<Self> {
+    /// [`Error::Policy`] for a lifetime outside
+    /// [`MIN_CODE_TTL_SECONDS`]..=[`MAX_CODE_TTL_SECONDS`] or attempts outside
+    /// [`MIN_ATTEMPTS`]..=[`MAX_ATTEMPTS`].
+    pub fn new(ttl_seconds: u32, max_attempts: u32) -> Result<Self> {
         if !(MIN_ATTEMPTS..=MAX_ATTEMPTS).contains(&max_attempts) {
             return Err(Error::Policy);
         }
@@ -55,8 +95,90 @@ impl CodeRules {
         Ok(Self {
             ttl_seconds,
             max_attempts,
-            resend: ResendPolicy::new(cooldown_seconds, max_resends)?,
         })
+    }
+}
+
+/// How often a challenge's code may be sent again: a cooldown between two sends, and a
+/// cap on resends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResendPolicy {
+    cooldown_seconds: u32,
+    max_resends: u32,
+}
+
+impl ResendPolicy {
+    /// # Errors
+    /// [`Error::Policy`] for a cooldown outside
+    /// [`MIN_RESEND_COOLDOWN_SECONDS`]..=[`MAX_RESEND_COOLDOWN_SECONDS`] or resends outside
+    /// [`MIN_RESENDS`]..=[`MAX_RESENDS`].
+    pub fn new(cooldown_seconds: u32, max_resends: u32) -> Result<Self> {
+        let cooldown_ok =
+            (MIN_RESEND_COOLDOWN_SECONDS..=MAX_RESEND_COOLDOWN_SECONDS).contains(&cooldown_seconds);
+        if !(cooldown_ok && (MIN_RESENDS..=MAX_RESENDS).contains(&max_resends)) {
+            return Err(Error::Policy);
+        }
+        Ok(Self {
+            cooldown_seconds,
+            max_resends,
+        })
+    }
+
+    /// Whether one more code may go out after `resends` resends, the last code sent at
+    /// `last_sent_at`: the cap first, then the cooldown.
+    ///
+    /// # Errors
+    /// [`ResendRefusal::CapReached`] or [`ResendRefusal::CoolingDown`] (never
+    /// [`ResendRefusal::Closed`]: this reads no challenge).
+    pub fn allows(
+        &self,
+        resends: u32,
+        last_sent_at: u64,
+        now: u64,
+    ) -> core::result::Result<(), ResendRefusal> {
+        if resends >= self.max_resends {
+            return Err(ResendRefusal::CapReached);
+        }
+        let until = last_sent_at.saturating_add(seconds_to_ms(self.cooldown_seconds));
+        if now < until {
+            Err(ResendRefusal::CoolingDown { until })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The state of a challenge at a given time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChallengeVerdict {
+    /// A code may still be tried.
+    Active,
+    /// The code's lifetime is over.
+    Expired,
+    /// Every allowed guess has been used.
+    Exhausted,
+    /// A correct code was already accepted: single use.
+    Consumed,
+}
+
+impl ChallengeVerdict {
+    /// Every verdict, in a stable order (used to cross the wasm boundary).
+    pub const ALL: &'static [ChallengeVerdict] = &[
+        ChallengeVerdict::Active,
+        ChallengeVerdict::Expired,
+        ChallengeVerdict::Exhausted,
+        ChallengeVerdict::Consumed,
+    ];
+
+    /// `active`, `expired`, `exhausted` or `consumed`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            ChallengeVerdict::Active => "active",
+            ChallengeVerdict::Expired => "expired",
+            ChallengeVerdict::Exhausted => "exhausted",
+            ChallengeVerdict::Consumed => "consumed",
+        }
     }
 }
 
@@ -122,18 +244,19 @@ impl Challenge {
         })
     }
 
-    /// Where the challenge stands at `now`.
+    /// Where the challenge stands at `now`. A dead challenge stays dead: consumed wins
+    /// over exhausted, which wins over expired, so the reason reported never flips back.
     #[must_use]
     pub fn verdict(&self, now: u64) -> ChallengeVerdict {
-        challenge_verdict(
-            &ChallengeState {
-                expires_at: self.expires_at,
-                attempts: self.attempts,
-                max_attempts: self.max_attempts,
-                consumed: self.consumed_at.is_some(),
-            },
-            now,
-        )
+        if self.consumed_at.is_some() {
+            ChallengeVerdict::Consumed
+        } else if self.attempts >= self.max_attempts {
+            ChallengeVerdict::Exhausted
+        } else if now >= self.expires_at {
+            ChallengeVerdict::Expired
+        } else {
+            ChallengeVerdict::Active
+        }
     }
 
     /// The condition of an active challenge at `now`, as stored: not consumed, not
@@ -197,32 +320,27 @@ impl Challenge {
     }
 
     /// Replaces the code, as one resend: only while active, below the cap, and after the
-    /// cooldown. The write holds only if no other resend got there first (the count and
-    /// the cooldown are as ruled on). Attempts are untouched: a resend buys no guesses.
+    /// cooldown ([`ResendPolicy::allows`]); the new code lives as `rules` say. The write
+    /// holds only if no other resend got there first (the count and the cooldown are as
+    /// ruled on). Attempts are untouched: a resend buys no guesses.
     ///
     /// # Errors
     /// Why the resend is refused.
     pub fn resend(
         &self,
         rules: &CodeRules,
+        policy: &ResendPolicy,
         now: u64,
     ) -> core::result::Result<Resend, ResendRefusal> {
         let verdict = self.verdict(now);
         if verdict != ChallengeVerdict::Active {
             return Err(ResendRefusal::Closed(verdict));
         }
-        let policy = &rules.resend;
-        match crate::resend_verdict(policy, self.resends, self.last_sent_at.unwrap_or(0), now) {
-            crate::ResendVerdict::CapReached => return Err(ResendRefusal::CapReached),
-            crate::ResendVerdict::CoolingDown { until } => {
-                return Err(ResendRefusal::CoolingDown { until });
-            }
-            crate::ResendVerdict::Allowed => {}
-        }
+        policy.allows(self.resends, self.last_sent_at.unwrap_or(0), now)?;
         let expires_at = code_expires_at(now, rules.ttl_seconds)
             .map_err(|_| ResendRefusal::Closed(ChallengeVerdict::Expired))?;
         let mut cooled = vec![(Field::LastSentAt, Test::IsNull)];
-        if let Some(latest) = now.checked_sub(policy.cooldown_ms()) {
+        if let Some(latest) = now.checked_sub(seconds_to_ms(policy.cooldown_seconds)) {
             cooled.push((Field::LastSentAt, Test::AtMost(latest)));
         }
         let write = self
@@ -280,12 +398,12 @@ impl Challenge {
         Write::new().change(Field::ExpiresAt, Change::Set(0))
     }
 
-    /// When the client may ask for another code: when the cooldown of the current one
-    /// ends, or `now` when none runs.
+    /// When the client may ask for another code: when a cooldown of `cooldown_seconds`
+    /// after the current one ends, or `now` when none runs.
     #[must_use]
-    pub fn resend_available_at(&self, resend: &ResendPolicy, now: u64) -> u64 {
+    pub fn resend_available_at(&self, cooldown_seconds: u32, now: u64) -> u64 {
         self.last_sent_at
-            .map_or(now, |at| at.saturating_add(resend.cooldown_ms()))
+            .map_or(now, |at| at.saturating_add(seconds_to_ms(cooldown_seconds)))
     }
 
     /// Guesses left.
@@ -308,7 +426,24 @@ mod tests {
     const NOW: u64 = 1_700_000_000_000;
 
     fn rules() -> CodeRules {
-        CodeRules::new(300, 5, 30, 3).unwrap()
+        CodeRules::new(300, 5).unwrap()
+    }
+
+    fn policy() -> ResendPolicy {
+        ResendPolicy::new(30, 3).unwrap()
+    }
+
+    /// A challenge row that reads only what [`Challenge::verdict`] reads.
+    fn state(expires_at: u64, attempts: u32, consumed: bool) -> Challenge {
+        Challenge {
+            expires_at,
+            attempts,
+            max_attempts: 5,
+            consumed_at: consumed.then_some(1),
+            verified_at: None,
+            resends: 0,
+            last_sent_at: None,
+        }
     }
 
     fn fields(c: &Challenge) -> impl Fn(Field) -> Option<u64> + '_ {
@@ -334,11 +469,62 @@ mod tests {
 
     #[test]
     fn rules_are_checked() {
-        assert_eq!(CodeRules::new(601, 5, 30, 3), Err(Error::Policy));
-        assert_eq!(CodeRules::new(300, 0, 30, 3), Err(Error::Policy));
-        assert_eq!(CodeRules::new(300, 11, 30, 3), Err(Error::Policy));
-        assert_eq!(CodeRules::new(300, 5, 601, 3), Err(Error::Policy));
-        assert_eq!(CodeRules::new(300, 5, 30, 11), Err(Error::Policy));
+        assert_eq!(CodeRules::new(601, 5), Err(Error::Policy));
+        assert_eq!(CodeRules::new(300, 0), Err(Error::Policy));
+        assert_eq!(CodeRules::new(300, 11), Err(Error::Policy));
+        assert_eq!(ResendPolicy::new(601, 3), Err(Error::Policy));
+        assert_eq!(ResendPolicy::new(30, 11), Err(Error::Policy));
+    }
+
+    #[test]
+    fn challenge_verdicts() {
+        assert_eq!(
+            state(NOW + 1, 0, false).verdict(NOW),
+            ChallengeVerdict::Active
+        );
+        assert_eq!(
+            state(NOW + 1, 4, false).verdict(NOW),
+            ChallengeVerdict::Active
+        );
+        assert_eq!(state(NOW, 0, false).verdict(NOW), ChallengeVerdict::Expired);
+        assert_eq!(
+            state(NOW + 1, 5, false).verdict(NOW),
+            ChallengeVerdict::Exhausted
+        );
+        assert_eq!(
+            state(NOW - 1, 5, false).verdict(NOW),
+            ChallengeVerdict::Exhausted
+        );
+        assert_eq!(
+            state(NOW - 1, 5, true).verdict(NOW),
+            ChallengeVerdict::Consumed
+        );
+        assert_eq!(state(NOW, 3, false).attempts_remaining(), 2);
+        assert_eq!(state(NOW, 9, false).attempts_remaining(), 0);
+    }
+
+    #[test]
+    fn expiry_is_capped_at_ten_minutes() {
+        assert_eq!(code_expires_at(NOW, 300), Ok(NOW + 300_000));
+        assert_eq!(code_expires_at(NOW, 601), Err(Error::Policy));
+        assert_eq!(code_expires_at(NOW, 29), Err(Error::Policy));
+        assert_eq!(code_expires_at(u64::MAX, 300), Err(Error::Time));
+    }
+
+    #[test]
+    fn resend_cooldown_and_cap() {
+        let policy = policy();
+        assert_eq!(
+            policy.allows(0, NOW, NOW + 29_999),
+            Err(ResendRefusal::CoolingDown {
+                until: NOW + 30_000
+            })
+        );
+        assert_eq!(policy.allows(0, NOW, NOW + 30_000), Ok(()));
+        assert_eq!(
+            policy.allows(3, NOW, NOW + 90_000),
+            Err(ResendRefusal::CapReached)
+        );
     }
 
     #[test]
@@ -346,10 +532,7 @@ mod tests {
         let c = Challenge::open(&rules(), NOW, true).unwrap();
         assert_eq!(c.expires_at, NOW + 300_000);
         assert_eq!(c.last_sent_at, Some(NOW));
-        assert_eq!(
-            c.resend_available_at(&ResendPolicy::new(30, 3).unwrap(), NOW),
-            NOW + 30_000
-        );
+        assert_eq!(c.resend_available_at(30, NOW), NOW + 30_000);
         let attempt = c.attempt(NOW).unwrap();
         assert!(attempt.admits(fields(&c)));
         assert_eq!(
@@ -417,12 +600,12 @@ mod tests {
         let rules = rules();
         let c = Challenge::open(&rules, NOW, true).unwrap();
         assert_eq!(
-            c.resend(&rules, NOW + 29_999),
+            c.resend(&rules, &policy(), NOW + 29_999),
             Err(ResendRefusal::CoolingDown {
                 until: NOW + 30_000
             })
         );
-        let resend = c.resend(&rules, NOW + 30_000).unwrap();
+        let resend = c.resend(&rules, &policy(), NOW + 30_000).unwrap();
         assert_eq!(resend.expires_at, NOW + 330_000);
         assert!(resend.write.admits(fields(&c)));
         // A concurrent resend already moved the count, or restarted the cooldown.
@@ -443,18 +626,18 @@ mod tests {
         })));
         assert!(
             unsent
-                .resend(&rules, NOW + 1)
+                .resend(&rules, &policy(), NOW + 1)
                 .unwrap()
                 .write
                 .admits(fields(&unsent))
         );
-        assert_eq!(unsent.resend_available_at(&rules.resend, NOW + 1), NOW + 1);
+        assert_eq!(unsent.resend_available_at(30, NOW + 1), NOW + 1);
         assert_eq!(
-            Challenge { resends: 3, ..c }.resend(&rules, NOW + 60_000),
+            Challenge { resends: 3, ..c }.resend(&rules, &policy(), NOW + 60_000),
             Err(ResendRefusal::CapReached)
         );
         assert_eq!(
-            c.resend(&rules, NOW + 300_000),
+            c.resend(&rules, &policy(), NOW + 300_000),
             Err(ResendRefusal::Closed(ChallengeVerdict::Expired))
         );
     }
@@ -470,11 +653,27 @@ mod tests {
                 let other = Challenge { attempts: other_attempts, expires_at: other_expiry, ..c };
                 proptest::prop_assert_eq!(write.admits(fields(&other)), other.verdict(now) == ChallengeVerdict::Active);
             }
-            if let Ok(resend) = c.resend(&rules(), now) {
+            if let Ok(resend) = c.resend(&rules(), &policy(), now) {
                 proptest::prop_assert!(resend.write.admits(fields(&c)));
             }
             if let Ok(write) = c.consume(now, verified) {
                 proptest::prop_assert!(write.admits(fields(&c)));
+            }
+        }
+
+        #[test]
+        fn verdicts_never_panic(expires_at: u64, attempts: u32, max_attempts: u32, consumed: bool, now: u64, resends: u32, last: u64) {
+            let c = Challenge { max_attempts, ..state(expires_at, attempts, consumed) };
+            let _ = c.verdict(now);
+            let _ = c.attempts_remaining();
+            let _ = policy().allows(resends, last, now);
+        }
+
+        #[test]
+        fn a_dead_challenge_never_becomes_active_later(expires_at: u64, attempts in 0u32..20, consumed: bool, now: u64, later in 0u64..1_000_000) {
+            let c = state(expires_at, attempts, consumed);
+            if c.verdict(now) != ChallengeVerdict::Active {
+                proptest::prop_assert_ne!(c.verdict(now.saturating_add(later)), ChallengeVerdict::Active);
             }
         }
     }

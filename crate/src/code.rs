@@ -1,5 +1,6 @@
 //! One-time codes for SMS and e-mail: generation, keyed hashing, constant-time check.
 
+use alloc::string::String;
 use hmac::Mac;
 use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq;

@@ -10,6 +10,8 @@ pub const MIN_TRUSTED_DEVICE_DAYS: u32 = 1;
 pub const MAX_TRUSTED_DEVICE_DAYS: u32 = 90;
 /// A role's trusted-device days that turn trusted devices off: no device skips the second step.
 pub const TRUSTED_DEVICE_DAYS_OFF: u32 = 0;
+/// Most trusted devices per user; remembering one more forgets the oldest.
+pub const MAX_TRUSTED_DEVICES: u32 = 10;
 
 const DAY_MS: u64 = 86_400_000;
 

@@ -4,6 +4,7 @@
 //! so parsing and printing them lives here once.
 
 use crate::{Error, Result};
+use alloc::string::String;
 
 /// Powers of ten up to 10^10, the largest modulus any code uses.
 const POW10: [u64; 11] = [
@@ -48,6 +49,29 @@ pub(crate) fn format(mut value: u64, digits: u32) -> String {
         .collect::<String>()
 }
 
+/// Writes `value` in decimal, without padding: what `to_string` gives, without the
+/// formatting machinery.
+pub(crate) fn decimal(mut value: u64) -> String {
+    // u64::MAX has 20 digits.
+    let mut out = [0u8; 20];
+    let mut start = out.len();
+    for slot in out.iter_mut().rev() {
+        // `value % 10` is below 10, so the cast cannot truncate.
+        #[allow(clippy::cast_possible_truncation)]
+        let digit = (value % 10) as u8;
+        *slot = b'0'.wrapping_add(digit);
+        start = start.saturating_sub(1);
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.iter()
+        .skip(start)
+        .map(|&b| char::from(b))
+        .collect::<String>()
+}
+
 /// Parses a string of exactly `digits` ASCII digits.
 ///
 /// # Errors
@@ -72,6 +96,13 @@ pub(crate) fn parse(text: &str, digits: u32) -> Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_is_to_string() {
+        for value in [0, 1, 9, 10, 99, 1_700_000_000, u64::MAX - 1, u64::MAX] {
+            assert_eq!(decimal(value), value.to_string());
+        }
+    }
 
     #[test]
     fn format_pads_with_zeros() {

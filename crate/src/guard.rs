@@ -6,8 +6,11 @@
 //! that acts on it holds the ruling's condition: one conditional `UPDATE`, whose row
 //! count says whether it won. The condition is data, not code, so the shell turns it
 //! into SQL (or into a check on an in-memory row) mechanically and writes no rule of its
-//! own. [`Write::admits`] is that check, written once here for tests and for stores
-//! that are not SQL.
+//! own. [`Write::admits`] is that check, written once here: for tests, for the rulings
+//! that decide by it ([`crate::lockout_verdict`]), and for stores that are not SQL
+//! (`two-factor-wasm` exports it as `admits(write, row)`).
+
+use alloc::{vec, vec::Vec};
 
 /// A stored field a condition reads or a change writes, named as the plugin's
 /// attributes are named.
@@ -110,6 +113,21 @@ impl Test {
         }
     }
 
+    /// The test named `Test::NAMES[name]` with operand `value` (which the null tests
+    /// ignore): the inverse of [`Test::parts`]. None when there is no such name.
+    #[must_use]
+    pub const fn from_parts(name: usize, value: u64) -> Option<Self> {
+        Some(match name {
+            0 => Test::IsNull,
+            1 => Test::NotNull,
+            2 => Test::Equals(value),
+            3 => Test::Below(value),
+            4 => Test::Above(value),
+            5 => Test::AtMost(value),
+            _ => return None,
+        })
+    }
+
     /// Whether a stored value (None for null) passes.
     #[must_use]
     pub fn passes(self, stored: Option<u64>) -> bool {
@@ -171,6 +189,7 @@ impl Write {
 
     /// Adds a clause with one test.
     #[must_use]
+    #[inline(never)]
     pub fn when(mut self, field: Field, test: Test) -> Self {
         self.guard.push(vec![(field, test)]);
         self
@@ -178,6 +197,7 @@ impl Write {
 
     /// Adds a clause that holds when any of the tests passes.
     #[must_use]
+    #[inline(never)]
     pub fn when_any(mut self, tests: &[(Field, Test)]) -> Self {
         self.guard.push(tests.to_vec());
         self
@@ -185,6 +205,7 @@ impl Write {
 
     /// Adds a change.
     #[must_use]
+    #[inline(never)]
     pub fn change(mut self, field: Field, change: Change) -> Self {
         self.changes.push((field, change));
         self
@@ -255,6 +276,18 @@ mod tests {
             vec![(Field::Attempts, Some(3))]
         );
         assert_eq!(Field::ALL.len(), 12);
+        for test in [
+            Test::IsNull,
+            Test::NotNull,
+            Test::Equals(7),
+            Test::Below(7),
+            Test::Above(7),
+            Test::AtMost(7),
+        ] {
+            let (name, value) = test.parts();
+            assert_eq!(Test::from_parts(name, value), Some(test));
+        }
+        assert_eq!(Test::from_parts(Test::NAMES.len(), 0), None);
         assert!(Field::ALL.iter().all(|f| !f.name().is_empty()));
     }
 }

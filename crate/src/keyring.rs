@@ -10,6 +10,7 @@
 //! The raw keys never leave the keyring: a caller hands in secrets and gets back hashes,
 //! verdicts and sealed values.
 
+use alloc::{string::String, vec::Vec};
 use core::fmt;
 
 use hkdf::Hkdf;

@@ -8,7 +8,8 @@
 //! A sign-in that owes a second step opens a [`Challenge`]: a random token the client
 //! holds ([`generate_token`]; the server keeps only its keyed hash), a code sent by SMS
 //! or e-mail ([`generate_code`], stored as [`Keyring::hash_code`]), a lifetime of at most
-//! ten minutes and a number of attempts ([`CodeRules`]). From then on every change is a
+//! ten minutes and a number of attempts ([`CodeRules`]), and a cooldown and cap on
+//! sending it again ([`ResendPolicy`]). From then on every change is a
 //! ruling on the stored state at `now` (unix milliseconds, always passed in) that
 //! answers a [`guard::Write`]: the changes to store, and the condition the stored row
 //! must still meet, so that one conditional `UPDATE` and its row count settle any race
@@ -50,7 +51,7 @@
 //!
 //! # fn main() -> Result<(), two_factor_core::Error> {
 //! let now = 1_700_000_000_000;
-//! let rules = CodeRules::new(300, 5, 30, 3)?; // a 5-minute code, 5 attempts
+//! let rules = CodeRules::new(300, 5)?; // a 5-minute code, 5 attempts
 //! let mut row = Challenge::open(&rules, now, true)?; // the stored state
 //!
 //! for _ in 0..5 {
@@ -75,12 +76,18 @@
 //! [`verify_code`], [`verify_totp`], [`seal`], [`open`]), for callers that keep their
 //! own keys; `two-factor-wasm` exposes both.
 
+// No std: the crate needs only `alloc`, and without std's panic and formatting machinery
+// the wasm built on it is smaller. Tests use std.
+#![cfg_attr(not(test), no_std)]
 // Tests do arithmetic on known-small values; the lint guards production code only.
 #![cfg_attr(
     test,
     allow(clippy::arithmetic_side_effects, clippy::cast_possible_truncation)
 )]
 
+extern crate alloc;
+
+mod account;
 mod challenge;
 mod code;
 mod device;
@@ -95,19 +102,30 @@ mod seal;
 mod secret;
 mod token;
 mod uri;
-mod verdict;
 mod webhook;
 
+pub use account::{
+    DEFAULT_LOCKOUT_SECONDS, DEFAULT_LOCKOUT_THRESHOLD, DEFAULT_NEW_NUMBERS_PER_DAY,
+    DEFAULT_SENDS_PER_HOUR, DEFAULT_SENDS_PER_NUMBER_PER_HOUR, LockoutGuard, LockoutPolicy,
+    LockoutVerdict, MAX_LOCKOUT_SECONDS, MAX_LOCKOUT_THRESHOLD, MAX_RATE_CAP,
+    MAX_RATE_WINDOW_SECONDS, MIN_LOCKOUT_SECONDS, MIN_LOCKOUT_THRESHOLD, MIN_RATE_CAP,
+    MIN_RATE_WINDOW_SECONDS, NEW_NUMBERS_WINDOW_SECONDS, RatePolicy, RateVerdict,
+    SENDS_WINDOW_SECONDS, failures_reset, lockout_guard, lockout_take, lockout_verdict,
+    rate_kept_until, rate_verdict,
+};
 pub use challenge::{
-    Challenge, CodeRules, ENDED_CHALLENGE_KEPT_MS, Resend, ResendRefusal, minutes_left,
-    purge_before,
+    Challenge, ChallengeVerdict, CodeRules, DEFAULT_ATTEMPTS, DEFAULT_CODE_TTL_SECONDS,
+    DEFAULT_RESEND_COOLDOWN_SECONDS, DEFAULT_RESENDS, ENDED_CHALLENGE_KEPT_MS, MAX_ATTEMPTS,
+    MAX_CODE_TTL_SECONDS, MAX_OPEN_CHALLENGES, MAX_RESEND_COOLDOWN_SECONDS, MAX_RESENDS,
+    MIN_ATTEMPTS, MIN_CODE_TTL_SECONDS, MIN_RESEND_COOLDOWN_SECONDS, MIN_RESENDS, Resend,
+    ResendPolicy, ResendRefusal, code_expires_at, minutes_left, purge_before,
 };
 pub use code::{
     DEFAULT_CODE_DIGITS, MAX_CODE_BYTES, MAX_CODE_DIGITS, MAX_SALT_BYTES, MIN_CODE_DIGITS,
     MIN_SALT_BYTES, generate_code, generate_code_value, hash_code, verify_code,
 };
 pub use device::{
-    MAX_TRUSTED_DEVICE_DAYS, MIN_TRUSTED_DEVICE_DAYS, TRUSTED_DEVICE_DAYS_OFF,
+    MAX_TRUSTED_DEVICE_DAYS, MAX_TRUSTED_DEVICES, MIN_TRUSTED_DEVICE_DAYS, TRUSTED_DEVICE_DAYS_OFF,
     device_trusted_until, device_use,
 };
 pub use error::{Error, Result};
@@ -135,19 +153,6 @@ pub use token::{
     generate_token, hash_token, keyed_token_hash,
 };
 pub use uri::{MAX_LABEL_BYTES, OtpauthLabel, otpauth_uri};
-pub use verdict::{
-    ChallengeState, ChallengeVerdict, DEFAULT_ATTEMPTS, DEFAULT_CODE_TTL_SECONDS,
-    DEFAULT_LOCKOUT_SECONDS, DEFAULT_LOCKOUT_THRESHOLD, DEFAULT_NEW_NUMBERS_PER_DAY,
-    DEFAULT_RESEND_COOLDOWN_SECONDS, DEFAULT_RESENDS, DEFAULT_SENDS_PER_HOUR,
-    DEFAULT_SENDS_PER_NUMBER_PER_HOUR, LockoutGuard, LockoutPolicy, LockoutVerdict, MAX_ATTEMPTS,
-    MAX_CODE_TTL_SECONDS, MAX_LOCKOUT_SECONDS, MAX_LOCKOUT_THRESHOLD, MAX_OPEN_CHALLENGES,
-    MAX_RATE_CAP, MAX_RATE_WINDOW_SECONDS, MAX_RESEND_COOLDOWN_SECONDS, MAX_RESENDS,
-    MAX_TRUSTED_DEVICES, MIN_ATTEMPTS, MIN_CODE_TTL_SECONDS, MIN_LOCKOUT_SECONDS,
-    MIN_LOCKOUT_THRESHOLD, MIN_RATE_CAP, MIN_RATE_WINDOW_SECONDS, MIN_RESEND_COOLDOWN_SECONDS,
-    MIN_RESENDS, NEW_NUMBERS_WINDOW_SECONDS, RatePolicy, RateVerdict, ResendPolicy, ResendVerdict,
-    SENDS_WINDOW_SECONDS, attempts_remaining, challenge_verdict, code_expires_at, failures_reset,
-    lockout_guard, lockout_take, lockout_verdict, rate_kept_until, rate_verdict, resend_verdict,
-};
 pub use webhook::{
     MAX_WEBHOOK_BODY_BYTES, MAX_WEBHOOK_SECRET_BYTES, SignedWebhook, sign_webhook,
     webhook_signature,

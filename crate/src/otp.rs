@@ -2,6 +2,7 @@
 //!
 //! The current time is always an argument: the core never reads a clock.
 
+use alloc::string::String;
 use hmac::{Hmac, KeyInit, Mac};
 use subtle::ConstantTimeEq;
 

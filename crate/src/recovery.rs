@@ -1,5 +1,6 @@
 //! Recovery codes: single-use look-up secrets for when the phone is lost.
 
+use alloc::{string::String, vec::Vec};
 use rand_core::TryCryptoRng;
 
 use crate::code::{hash_code, verify_code};

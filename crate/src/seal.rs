@@ -3,6 +3,7 @@
 //! A sealed TOTP secret is stored with the user's id as associated data, so a sealed
 //! value copied onto another user's row does not open.
 
+use alloc::{string::String, vec::Vec};
 use base64ct::{Base64UrlUnpadded, Encoding as _};
 use chacha20poly1305::XNonce;
 use chacha20poly1305::aead::{Aead as _, Payload};

@@ -1,5 +1,6 @@
 //! TOTP secrets: generation and RFC 4648 base32, the form authenticator apps take.
 
+use alloc::{string::String, vec, vec::Vec};
 use base32ct::{Base32UpperUnpadded, Encoding as _};
 use rand_core::TryCryptoRng;
 use zeroize::Zeroizing;

@@ -1,5 +1,6 @@
 //! Opaque tokens (login challenges, trusted devices) and salts.
 
+use alloc::string::String;
 use base64ct::{Base64UrlUnpadded, Encoding as _};
 use hmac::Mac as _;
 use rand_core::TryCryptoRng;

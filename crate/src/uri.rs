@@ -1,5 +1,6 @@
 //! `otpauth://` URIs in the Key Uri Format that authenticator apps scan from a QR code.
 
+use alloc::string::String;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::otp::TotpParams;

@@ -1,6 +1,7 @@
 //! The signature on an SMS webhook request, so that the receiver can check where the
 //! request came from and how fresh it is.
 
+use alloc::string::String;
 use hmac::{KeyInit as _, Mac as _};
 
 use crate::code::HmacSha256;
@@ -38,7 +39,7 @@ pub fn webhook_signature(secret: &[u8], timestamp_seconds: u64, body: &str) -> R
         return Err(Error::BodyLength);
     }
     let mut mac = HmacSha256::new_from_slice(secret).map_err(|_| Error::KeyTooLong)?;
-    mac.update(timestamp_seconds.to_string().as_bytes());
+    mac.update(crate::digits::decimal(timestamp_seconds).as_bytes());
     mac.update(b".");
     mac.update(body.as_bytes());
     let tag = mac.finalize().into_bytes();
@@ -53,6 +54,15 @@ pub struct SignedWebhook {
     pub timestamp: u64,
     /// As [`webhook_signature`] makes it.
     pub signature: String,
+}
+
+impl SignedWebhook {
+    /// The timestamp as the `X-Two-Factor-Timestamp` header carries it: decimal unix
+    /// seconds.
+    #[must_use]
+    pub fn timestamp_header(&self) -> String {
+        crate::digits::decimal(self.timestamp)
+    }
 }
 
 /// Signs `body` at `now` (unix milliseconds, as every ruling takes time).

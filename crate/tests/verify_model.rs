@@ -31,7 +31,9 @@ use std::collections::HashMap;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
 use two_factor_core::guard::{Field, Write};
-use two_factor_core::{Challenge, CodeRules, LockoutPolicy, failures_reset, lockout_take};
+use two_factor_core::{
+    Challenge, CodeRules, LockoutPolicy, ResendPolicy, failures_reset, lockout_take,
+};
 
 const NOW: u64 = 1_700_000_000_000;
 const THRESHOLD: u32 = 3;
@@ -126,7 +128,11 @@ struct World {
 }
 
 fn rules() -> CodeRules {
-    CodeRules::new(300, MAX_ATTEMPTS, 1, 3).unwrap()
+    CodeRules::new(300, MAX_ATTEMPTS).unwrap()
+}
+
+fn resend_policy() -> ResendPolicy {
+    ResendPolicy::new(1, 3).unwrap()
 }
 
 fn policy() -> LockoutPolicy {
@@ -206,7 +212,12 @@ impl World {
             }
             (Kind::Resend, 1) => {
                 actor.done = true;
-                if let Ok(resend) = actor.challenge.challenge().resend(&rules(), now) {
+                if let Ok(resend) =
+                    actor
+                        .challenge
+                        .challenge()
+                        .resend(&rules(), &resend_policy(), now)
+                {
                     let seen = actor.challenge.clone();
                     apply(store, &mut self.challenge, &seen, &resend.write);
                 }

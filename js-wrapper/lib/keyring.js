@@ -9,7 +9,7 @@
 
 const check = require('./check');
 
-module.exports = ({ wasm, L, fromStatus, coreError }) => {
+module.exports = ({ wasm, L, coreError }) => {
   const MAX_SEALED_CHARS = L.MAX_SEAL_BYTES * 2;
 
   /** Runs a wasm call, turning a core error into a TwoFactorError. */
@@ -68,11 +68,8 @@ module.exports = ({ wasm, L, fromStatus, coreError }) => {
   const token = (value, name) => check.string(value, name, 1, L.MAX_TOKEN_INPUT_CHARS);
   const associatedData = (value) => check.textOrBytes(value, 'associatedData', L.MAX_SEAL_BYTES);
 
-  /** A verification's status number: null for no match, else whether a previous key matched. */
-  const match = (status) => {
-    const index = fromStatus(status);
-    return index === -1 ? null : { stale: index > 0 };
-  };
+  /** A verification's answer, the position of the key that matched or -1: null for no match, else whether a previous key matched. */
+  const match = (index) => (index === -1 ? null : { stale: index > 0 });
 
   class Keyring {
     #ring;
@@ -100,31 +97,31 @@ module.exports = ({ wasm, L, fromStatus, coreError }) => {
     /** The keyed, salted hash of a one-time code under the current key. */
     hashCode(code, saltBytes) {
       codeString(code);
-      return guarded(() => this.#ring.hashCode(code, salt(saltBytes)));
+      return guarded(() => this.#ring.hashCode(code, salt(saltBytes), false));
     }
 
     /** null when `code` does not match; otherwise `{ stale }`, true when a previous key matched. */
     verifyCode(code, hash, saltBytes) {
       codeString(code);
       storedHash(hash);
-      return match(this.#ring.verifyCode(code, hash, salt(saltBytes)));
+      return match(guarded(() => this.#ring.verifyCode(code, hash, salt(saltBytes), false)));
     }
 
     hashRecoveryCode(code, saltBytes) {
       check.string(code, 'code', 1, L.MAX_RECOVERY_INPUT_BYTES);
-      return guarded(() => this.#ring.hashRecoveryCode(code, salt(saltBytes)));
+      return guarded(() => this.#ring.hashCode(code, salt(saltBytes), true));
     }
 
     /** As verifyCode; input not shaped like a recovery code does not match. */
     verifyRecoveryCode(code, hash, saltBytes) {
       check.string(code, 'code', 0, L.MAX_RECOVERY_INPUT_BYTES);
       storedHash(hash);
-      return match(this.#ring.verifyRecoveryCode(code, hash, salt(saltBytes)));
+      return match(guarded(() => this.#ring.verifyCode(code, hash, salt(saltBytes), true)));
     }
 
     /** What to store and index for a token: its keyed hash under the current key. */
     tokenHash(value) {
-      return this.#ring.tokenHash(token(value, 'token'));
+      return this.#ring.tokenHash(token(value, 'token'), false);
     }
 
     /** The token's hash under every key, current first: what a lookup must look for. */
@@ -134,7 +131,7 @@ module.exports = ({ wasm, L, fromStatus, coreError }) => {
 
     /** A subject counted by a limit (a phone number), stored as its keyed hash only. */
     subjectHash(value) {
-      return this.#ring.subjectHash(token(value, 'value'));
+      return this.#ring.tokenHash(token(value, 'value'), true);
     }
 
     /** Seals `plaintext` under the current key, bound to `associatedData`. */
@@ -173,7 +170,7 @@ module.exports = ({ wasm, L, fromStatus, coreError }) => {
     return withWebhookSecret(secretValue, (key) => {
       const timestamp = check.time(timestampSeconds, 'timestampSeconds');
       utf8(body, 'body', 0, L.MAX_WEBHOOK_BODY_BYTES);
-      return guarded(() => wasm.webhookSignature(key, timestamp, body));
+      return guarded(() => wasm.signWebhook(key, timestamp, false, body))[1];
     });
   }
 
@@ -184,7 +181,7 @@ module.exports = ({ wasm, L, fromStatus, coreError }) => {
     return withWebhookSecret(opts.secret, (key) => {
       const body = opts.body;
       utf8(body, 'body', 0, L.MAX_WEBHOOK_BODY_BYTES);
-      const [timestamp, signature] = guarded(() => wasm.signWebhook(key, now, body));
+      const [timestamp, signature] = guarded(() => wasm.signWebhook(key, now, true, body));
       return { timestamp: Number(timestamp), signature };
     });
   }

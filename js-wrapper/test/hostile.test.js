@@ -159,6 +159,17 @@ Object.assign(CALLS, {
   signWebhook: { args: [{ secret: 's'.repeat(32), now: 1_700_000_000_000, body: '{}' }], names: ['opts'] },
 });
 Object.assign(OPTION_ACCEPTS, { 'Keyring.context': TEXT_OK, 'Keyring.previous': ['undefined'], 'signWebhook.secret': TEXT_OK, 'signWebhook.body': TEXT_OK, 'signWebhook.now': ['undefined'] });
+// admits: a ruling's guard and a stored row. The row is a record (its other keys are
+// left alone), so a plain object, even an empty or odd one, is a row whose fields are
+// null; a field the guard tests takes null or nothing.
+const ADMITS_ROW = { expiresAt: 301_000, attempts: 0, consumedAt: null };
+CALLS.admits = {
+  args: [{ guard: tf.challengeAttempt(CHALLENGE, { now: 2000 }).write.guard }, ADMITS_ROW],
+  names: ['write', 'row'],
+  accepts: [[], ['object', 'spoofed bytes', 'Proxy of a Uint8Array']],
+};
+RECORDS.row = [];
+for (const key of Object.keys(ADMITS_ROW)) OPTION_ACCEPTS[`admits.${key}`] = ['null', 'undefined'];
 for (const [fname, spec] of Object.entries(CALLS)) {
   const method = fname.startsWith('Keyring#') && fname.slice('Keyring#'.length);
   if (method) spec.run = (...args) => RING[method](...args);

@@ -1,25 +1,28 @@
 //! The server keyring and the webhook signature, over the boundary.
 //!
 //! A `Keyring` lives in wasm memory: its derived keys never cross into JS, and are wiped
-//! when JS frees it (or its finalizer runs). Verifications return one number, as
-//! `verifyCode` does: the position of the key that matched (0 for the current secret),
-//! -1 for no match, or `-2 - index` for a core error.
+//! when JS frees it (or its finalizer runs). Verifications answer the position of the
+//! key that matched (0 for the current secret), or -1 for no match.
+
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
 
 use two_factor_core::{self as core, Error, KeyUsed};
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use super::{Out, err, random::PooledRng, status, whole};
+use super::{Out, random::PooledRng, whole};
 
-/// A match as a status number: the key's position, or -1 when no key matched.
-fn matched(result: Result<KeyUsed, Error>) -> f64 {
-    status(match result {
-        Ok(used) => u32::try_from(used.index())
+/// A match as a number: the key's position, or -1 when no key matched.
+fn matched(result: Result<KeyUsed, Error>) -> Out<f64> {
+    match result {
+        Ok(used) => Ok(u32::try_from(used.index())
             .map(f64::from)
-            .map_err(|_| Error::SecretCount),
+            .map_err(|_| Error::SecretCount)?),
         Err(Error::Mismatch) => Ok(-1.0),
-        Err(e) => Err(e),
-    })
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A [`core::Keyring`] for JS.
@@ -39,54 +42,54 @@ impl Keyring {
         let mut rest: &[u8] = &previous;
         let mut secrets = Vec::with_capacity(lengths.len());
         for &length in lengths {
-            let length = usize::try_from(length).map_err(|_| err(Error::KeyTooLong))?;
+            let length = usize::try_from(length).map_err(|_| Error::KeyTooLong)?;
             if length > rest.len() {
-                return Err(err(Error::KeyTooShort));
+                return Err(Error::KeyTooShort.into());
             }
             let (secret, tail) = rest.split_at(length);
             secrets.push(secret);
             rest = tail;
         }
         if !rest.is_empty() {
-            return Err(err(Error::KeyTooLong));
+            return Err(Error::KeyTooLong.into());
         }
-        core::Keyring::new(context, current, &secrets)
-            .map(|inner| Self { inner })
-            .map_err(err)
+        Ok(Self {
+            inner: core::Keyring::new(context, current, &secrets)?,
+        })
     }
 
-    /// The keyed, salted hash of a code under the current key.
+    /// The keyed, salted hash of a one-time code (a recovery code when `recovery`)
+    /// under the current key.
     #[wasm_bindgen(js_name = hashCode)]
-    pub fn hash_code(&self, code: &str, salt: &[u8]) -> Out<String> {
-        self.inner.hash_code(code, salt).map_err(err)
+    pub fn hash_code(&self, code: &str, salt: &[u8], recovery: bool) -> Out<String> {
+        Ok(if recovery {
+            self.inner.hash_recovery_code(code, salt)?
+        } else {
+            self.inner.hash_code(code, salt)?
+        })
     }
 
-    /// Which key `code` matches `hash` under: its position, -1, or an error status.
+    /// Which key `code` (a typed recovery code when `recovery`) matches `hash` under:
+    /// its position, or -1.
     #[wasm_bindgen(js_name = verifyCode)]
-    #[must_use]
-    pub fn verify_code(&self, code: &str, hash: &str, salt: &[u8]) -> f64 {
-        matched(self.inner.verify_code(code, hash, salt))
+    pub fn verify_code(&self, code: &str, hash: &str, salt: &[u8], recovery: bool) -> Out<f64> {
+        matched(if recovery {
+            self.inner.verify_recovery_code(code, hash, salt)
+        } else {
+            self.inner.verify_code(code, hash, salt)
+        })
     }
 
-    /// The keyed, salted hash of a recovery code under the current key.
-    #[wasm_bindgen(js_name = hashRecoveryCode)]
-    pub fn hash_recovery_code(&self, code: &str, salt: &[u8]) -> Out<String> {
-        self.inner.hash_recovery_code(code, salt).map_err(err)
-    }
-
-    /// Which key a typed recovery code matches `hash` under: its position, -1, or an
-    /// error status.
-    #[wasm_bindgen(js_name = verifyRecoveryCode)]
-    #[must_use]
-    pub fn verify_recovery_code(&self, code: &str, hash: &str, salt: &[u8]) -> f64 {
-        matched(self.inner.verify_recovery_code(code, hash, salt))
-    }
-
-    /// The keyed hash of a token under the current key.
+    /// The keyed hash of a token under the current key, or of a subject counted by a
+    /// limit when `subject`.
     #[wasm_bindgen(js_name = tokenHash)]
     #[must_use]
-    pub fn token_hash(&self, token: &str) -> String {
-        self.inner.token_hash(token)
+    pub fn token_hash(&self, token: &str, subject: bool) -> String {
+        if subject {
+            self.inner.subject_hash(token)
+        } else {
+            self.inner.token_hash(token)
+        }
     }
 
     /// The keyed hash of a token under every key, current first.
@@ -96,24 +99,17 @@ impl Keyring {
         self.inner.token_hashes(token)
     }
 
-    /// The keyed hash of a subject counted by a limit.
-    #[wasm_bindgen(js_name = subjectHash)]
-    #[must_use]
-    pub fn subject_hash(&self, value: &str) -> String {
-        self.inner.subject_hash(value)
-    }
-
     /// Seals `plaintext` under the current key, bound to `associated_data`.
     pub fn seal(&self, plaintext: &[u8], associated_data: &[u8]) -> Out<String> {
-        self.inner
-            .seal(&mut PooledRng, plaintext, associated_data)
-            .map_err(err)
+        Ok(self
+            .inner
+            .seal(&mut PooledRng, plaintext, associated_data)?)
     }
 
     /// Opens a sealed value: the position of the key that opened it, then the plaintext.
     pub fn open(&self, sealed: &str, associated_data: &[u8]) -> Out<Vec<u8>> {
-        let (plaintext, used) = self.inner.open(sealed, associated_data).map_err(err)?;
-        let index = u8::try_from(used.index()).map_err(|_| err(Error::SecretCount))?;
+        let (plaintext, used) = self.inner.open(sealed, associated_data)?;
+        let index = u8::try_from(used.index()).map_err(|_| Error::SecretCount)?;
         let mut out = Vec::with_capacity(plaintext.len().saturating_add(1));
         out.push(index);
         out.extend_from_slice(&plaintext);
@@ -121,29 +117,30 @@ impl Keyring {
     }
 }
 
-/// `sha256=` and the hex HMAC-SHA-256 of `"{timestamp}.{body}"` under `secret`.
-#[wasm_bindgen(js_name = webhookSignature)]
-pub fn webhook_signature(secret: &[u8], timestamp_seconds: f64, body: &str) -> Out<String> {
-    whole(timestamp_seconds)
-        .and_then(|timestamp| core::webhook_signature(secret, timestamp, body))
-        .map_err(err)
-}
-
-/// `[timestamp (unix seconds), signature]` of `body` signed at `now` (unix ms).
+/// `sha256=` and the hex HMAC-SHA-256 of `"{timestamp}.{body}"` under `secret`, with the
+/// timestamp in unix seconds: `time` itself, or `time` in unix ms made seconds when
+/// `in_ms`. Answers `[timestamp, signature]`.
 #[wasm_bindgen(js_name = signWebhook)]
-pub fn sign_webhook(secret: &[u8], now: f64, body: &str) -> Out<Vec<String>> {
-    whole(now)
-        .and_then(|now| core::sign_webhook(secret, now, body))
-        .map(|signed| vec![signed.timestamp.to_string(), signed.signature])
-        .map_err(err)
+pub fn sign_webhook(secret: &[u8], time: f64, in_ms: bool, body: &str) -> Out<Vec<String>> {
+    let time = whole(time)?;
+    let signed = if in_ms {
+        core::sign_webhook(secret, time, body)?
+    } else {
+        core::SignedWebhook {
+            timestamp: time,
+            signature: core::webhook_signature(secret, time, body)?,
+        }
+    };
+    Ok(vec![signed.timestamp_header(), signed.signature])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Fault;
 
-    fn index_of(e: Error) -> u32 {
-        err(e)
+    fn fault(e: Error) -> Fault {
+        e.into()
     }
 
     #[test]
@@ -156,8 +153,8 @@ mod tests {
             ring.map(|r| r.token_hashes("t")),
             expected.map(|r| r.token_hashes("t"))
         );
-        let short = index_of(Error::KeyTooShort);
-        let long = index_of(Error::KeyTooLong);
+        let short = fault(Error::KeyTooShort);
+        let long = fault(Error::KeyTooLong);
         for (lengths, error) in [
             (&[32, 41][..], short),
             (&[32, 39][..], long),
@@ -181,14 +178,16 @@ mod tests {
         let Ok(stale) = previous.hash_code("123456", &salt) else {
             panic!("hash");
         };
-        let Ok(current) = ring.hash_code("123456", &salt) else {
+        let Ok(current) = ring.hash_code("123456", &salt, false) else {
             panic!("hash");
         };
-        assert_eq!(ring.verify_code("123456", &current, &salt), 0.0);
-        assert_eq!(ring.verify_code("123456", &stale, &salt), 1.0);
-        assert_eq!(ring.verify_code("654321", &current, &salt), -1.0);
-        let format = -2.0 - f64::from(index_of(Error::HashFormat));
-        assert_eq!(ring.verify_code("123456", "zz", &salt), format);
+        assert_eq!(ring.verify_code("123456", &current, &salt, false), Ok(0.0));
+        assert_eq!(ring.verify_code("123456", &stale, &salt, false), Ok(1.0));
+        assert_eq!(ring.verify_code("654321", &current, &salt, false), Ok(-1.0));
+        assert_eq!(
+            ring.verify_code("123456", "zz", &salt, false),
+            Err(fault(Error::HashFormat))
+        );
         let sealed = previous.seal(&mut PooledRng, b"x", b"ad");
         let opened = sealed.ok().map(|s| ring.open(&s, b"ad"));
         assert_eq!(opened, Some(Ok(vec![1, b'x'])));
@@ -196,10 +195,17 @@ mod tests {
 
     #[test]
     fn webhook_timestamps_must_be_whole() {
-        assert!(webhook_signature(b"k", 1.0, "").is_ok());
-        let time = Err(index_of(Error::Time));
-        assert_eq!(webhook_signature(b"k", 1.5, ""), time);
-        assert_eq!(webhook_signature(b"k", f64::NAN, ""), time);
-        assert_eq!(webhook_signature(b"k", -1.0, ""), time);
+        assert!(sign_webhook(b"k", 1.0, false, "").is_ok());
+        let time = Err(fault(Error::Time));
+        assert_eq!(sign_webhook(b"k", 1.5, false, ""), time);
+        assert_eq!(sign_webhook(b"k", f64::NAN, false, ""), time);
+        assert_eq!(sign_webhook(b"k", -1.0, false, ""), time);
+        let signed = sign_webhook(b"k", 1_700_000_000_999.0, true, "{}");
+        let at_seconds = sign_webhook(b"k", 1_700_000_000.0, false, "{}");
+        assert_eq!(signed, at_seconds);
+        assert_eq!(
+            signed.ok().and_then(|s| s.first().cloned()),
+            Some("1700000000".to_owned())
+        );
     }
 }

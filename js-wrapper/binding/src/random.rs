@@ -4,11 +4,12 @@
 //! `crypto.getRandomValues`, which costs several microseconds; Node's own
 //! `crypto.randomInt` keeps a pool for the same reason. Bytes come from a 512-byte
 //! block of OS randomness and are wiped as they are handed out, so that a later look at
-//! memory does not reveal codes or salts already issued.
-
-use std::cell::RefCell;
+//! memory does not reveal codes or salts already issued. The pool is a static behind a
+//! lock that is never contended (the wasm is single-threaded), and no import that can
+//! throw is called while it is held: `getrandom` catches what `getRandomValues` throws.
 
 use rand_core::{TryCryptoRng, TryRng};
+use spin::Mutex;
 use zeroize::Zeroize;
 
 const POOL_BYTES: usize = 512;
@@ -19,9 +20,10 @@ struct Pool {
     used: usize,
 }
 
-thread_local! {
-    static POOL: RefCell<Pool> = const { RefCell::new(Pool { bytes: [0; POOL_BYTES], used: POOL_BYTES }) };
-}
+static POOL: Mutex<Pool> = Mutex::new(Pool {
+    bytes: [0; POOL_BYTES],
+    used: POOL_BYTES,
+});
 
 impl Pool {
     fn take(&mut self, dst: &mut [u8]) -> Result<(), getrandom::Error> {
@@ -68,7 +70,7 @@ impl TryRng for PooledRng {
     }
 
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        POOL.with(|pool| pool.borrow_mut().take(dst))
+        POOL.lock().take(dst)
     }
 }
 
@@ -95,9 +97,7 @@ mod tests {
     fn spent_bytes_are_wiped() {
         let mut rng = PooledRng;
         rng.try_next_u64().unwrap();
-        POOL.with(|pool| {
-            let pool = pool.borrow();
-            assert!(pool.bytes[..pool.used].iter().all(|&b| b == 0));
-        });
+        let pool = POOL.lock();
+        assert!(pool.bytes[..pool.used].iter().all(|&b| b == 0));
     }
 }
