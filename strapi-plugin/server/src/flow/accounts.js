@@ -81,6 +81,8 @@ module.exports = (d) => {
       const rules = await d.settings.get();
       if (await takeGuess(userId, now, rules)) return { rules };
       const lock = await this.lockState(userId, now, undefined, rules);
+      // Locked when the write was refused; unlocked again by now only if a right code
+      // (or an admin) ended the run since: then there is nothing to wait for.
       return { locked: true, until: lock.locked ? lock.until : now, rules };
     },
 

@@ -7,6 +7,7 @@
 const tf = require('two-factor-wasm');
 const { PURPOSES } = require('../names');
 const { errors } = require('../errors');
+const { applied } = require('../store/conditional');
 
 const { MAX_OPEN_CHALLENGES, MIN_CODE_DIGITS, MAX_CODE_DIGITS } = tf.LIMITS;
 // A sent code's shape, whatever the digit setting was when it was sent.
@@ -22,8 +23,8 @@ const SEALED = Object.freeze({ fields: ['destination'], binding: destinationFor,
 module.exports = (d) => {
   let lastPurge = 0;
   const store = () => d.store.challenges;
-  /** Applies a ruled write to the challenge `row`; true when it stood. */
-  const write = async (row, ruled, data) => (await store().apply(row, ruled, data)) === 1;
+  /** Applies a ruled write to the challenge `row`; the row as it left it when it stood, else null. */
+  const write = async (row, ruled, data) => ((await store().apply(row, ruled, data)) === 1 ? applied(ruled, row, data) : null);
 
   /** Where the code goes, sealed and bound to the user: no number is stored in the clear. */
   const sealDestination = (userId, destination) => (destination === null ? null : d.keys.sealText(destination, destinationFor(userId)));
@@ -133,19 +134,20 @@ module.exports = (d) => {
       return row;
     },
 
-    /** Takes one attempt if the challenge is still active at `now`; false when it is not. */
+    /** Takes one attempt if the challenge is still active at `now`: the row as the attempt left it, or null. */
     async reserveAttempt(row, now) {
       const { write: ruled } = tf.challengeAttempt(row, { now });
-      return Boolean(ruled) && write(row, ruled);
+      return ruled ? write(row, ruled) : null;
     },
 
     /**
-     * Marks the challenge used; only one caller can ever get true. An enrolment challenge
-     * is marked verified at the same time: from then on it authorises enrolment only.
+     * Marks the challenge used; only one caller can ever get the row back (null for every
+     * other). An enrolment challenge is marked verified at the same time: from then on it
+     * authorises enrolment only.
      */
     async consume(row, now) {
       const { write: ruled } = tf.challengeConsume(row, { now, enrolment: row.purpose === PURPOSES.enrol });
-      return Boolean(ruled) && write(row, ruled);
+      return ruled ? write(row, ruled) : null;
     },
 
     /** Whether this challenge is a verified enrolment that still authorises enrolment at `now`. */
@@ -188,7 +190,8 @@ module.exports = (d) => {
     /**
      * Replaces the code of an active challenge, as the resend `ruling` allowed. If another
      * resend got there first (the count moved, or the cooldown restarted), nothing
-     * changes and the answer is false. The cooldown starts now; a failed send lifts it.
+     * changes and the answer is null; else the row as it left it. The cooldown starts
+     * now; a failed send lifts it.
      */
     async replaceCode(row, ruling, { method, destination, codeHash, codeSalt }) {
       return write(row, ruling.write, { method, destination: sealDestination(row.userId, destination), codeHash, codeSalt });
@@ -204,10 +207,11 @@ module.exports = (d) => {
       return verdict;
     },
 
-    /** A send failed: the cooldown it started is lifted, so a resend may follow at once. */
-    async markUnsent(row) {
-      await write(row, tf.challengeUnsent(row));
-    },
+    /**
+     * A send failed: the cooldown it started is lifted, so a resend may follow at once.
+     * The row as the lift left it (null when another request changed it first).
+     */
+    markUnsent: (row) => write(row, tf.challengeUnsent(row)),
 
     /** Deletes challenges long ended, and forgets where ended ones were sent; at most once a minute per process. */
     async purgeExpired(now) {

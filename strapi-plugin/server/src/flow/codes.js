@@ -92,11 +92,13 @@ module.exports = (d) => ({
         .split(row.destination)
         .join(mask(row.method, row.destination));
       d.log.warn(`[two-factor] ${row.method} delivery failed for challenge ${row.id}: ${reason}`);
-      await d.challenges.markUnsent(row);
-      // Nothing went out: the delivery caps give back the places taken when it counted as sent.
+      // Nothing went out: the cooldown is lifted (or another request changed the row first,
+      // and the client is told about the row as it was), and the delivery caps give back
+      // the places taken when it counted as sent.
+      const unsent = (await d.challenges.markUnsent(row)) ?? row;
       await d.caps.release({ userId: user.id, method: row.method, destination: row.destination, at: row.lastSentAt });
       d.events.emit('delivery.failed', { userId: user.id, challengeId: row.id, method: row.method });
-      throw deliveryFailed(row.method, details(token, row, methods, true, d.challenges.resendAvailableAt({ ...row, lastSentAt: null }, now, rules)));
+      throw deliveryFailed(row.method, details(token, row, methods, true, d.challenges.resendAvailableAt(unsent, now, rules)));
     }
     return details(token, row, methods, true, d.challenges.resendAvailableAt(row, now, rules));
   },

@@ -52,13 +52,15 @@ module.exports = (d) => {
    * pass the maximum; then a place in the account's budget, so past the lockout no code is
    * compared; only then the comparison, and for the code that was sent, its acceptance.
    * With one commit where that is cheaper (store.together); each write still stands by
-   * its own row count. `{ closed: true }`, `{ locked: true, until }`, or `{ rules }` with
-   * `sent` and `consumed` when it was the code that was sent.
+   * its own row count. `{ closed: true }`, or `{ attempted }` (the row as the attempt
+   * left it) with `{ locked: true, until }` or `{ rules }`, and `sent` and `consumed`
+   * when it was the code that was sent.
    */
   const take = (row, code, now) =>
     d.store.together(async () => {
-      if (!(await d.challenges.reserveAttempt(row, now))) return { closed: true };
-      const counted = await d.accounts.count(row.userId, now);
+      const attempted = await d.challenges.reserveAttempt(row, now);
+      if (!attempted) return { closed: true };
+      const counted = { attempted, ...(await d.accounts.count(row.userId, now)) };
       if (counted.locked || !sentCode(row, code)) return counted;
       return { ...counted, sent: true, consumed: await accept(row, now) };
     });
@@ -171,8 +173,9 @@ module.exports = (d) => {
       // Another factor is proved outside that commit: its proof may send a notice.
       const factor = taken.sent ? row.method : await otherFactor(row, code, policyOf, now);
       if (!factor) {
-        // A burst of newer logins may have displaced the challenge meanwhile: answer from the row.
-        const after = (await challenges.findByToken(challenge)) ?? { ...row, attempts: row.attempts + 1 };
+        // A burst of newer logins may have displaced the challenge meanwhile: answer from
+        // the row as this request's attempt left it.
+        const after = (await challenges.findByToken(challenge)) ?? taken.attempted;
         d.events.emit('failed', { userId: row.userId, challengeId: row.id, attempts: after.attempts });
         await d.accounts.missed(row.userId, now, taken.rules);
         throw new errors.ValidationError('Invalid code', { attemptsRemaining: challenges.attemptsRemaining(after) });

@@ -69,4 +69,13 @@ const asQuery = (write) => ({
   ),
 });
 
-module.exports = { apply, asQuery };
+/** The row as `write` leaves it, with `data` set alongside (what a store that holds rows in memory stores). */
+const applied = (write, row, data = {}) => {
+  const next = { ...row, ...data };
+  for (const { field, change, value } of write.changes) {
+    next[field] = change === 'set' ? value : change === 'clear' ? null : (row[field] ?? 0) + value;
+  }
+  return next;
+};
+
+module.exports = { apply, asQuery, applied };

@@ -8,18 +8,10 @@
 // Whether a row meets a write's guard is the core's own answer (`admits`), not a second
 // reading of it here.
 const { admits } = require('two-factor-wasm');
+const { applied } = require('./conditional');
 
 /** Whether `row` still holds every field of `match` (a pending secret). */
 const holds = (row, match) => Object.entries(match).every(([field, value]) => row[field] === value);
-
-/** The row after a core write's changes, with `data` set alongside. */
-const changed = (write, row, data = {}) => {
-  const next = { ...row, ...data };
-  for (const { field, change, value } of write.changes) {
-    next[field] = change === 'set' ? value : change === 'clear' ? null : (row[field] ?? 0) + value;
-  }
-  return next;
-};
 
 module.exports = () => {
   const tables = { challenges: [], accounts: [], factors: [], recovery: [], devices: [], limits: [] };
@@ -37,7 +29,7 @@ module.exports = () => {
     tables[kind] = tables[kind].map((row) => {
       if (!match(row) || !admits(write, row)) return row;
       count += 1;
-      return changed(write, row, data);
+      return applied(write, row, data);
     });
     return count;
   };
