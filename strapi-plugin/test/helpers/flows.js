@@ -51,6 +51,7 @@ const build = ({ policies = {}, settings = {}, users = [], realm = 'test', store
       realm,
       findUser: async (id) => (directory.has(id) ? { ...directory.get(id) } : null),
       roleOf: async (user) => (user.roleType ? { type: user.roleType } : null),
+      accountName: (user) => user.email,
       blockedError: () => new errors.ApplicationError('Your account has been blocked by an administrator'),
     },
   });

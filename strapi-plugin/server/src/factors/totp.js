@@ -55,7 +55,7 @@ module.exports = (d) => {
       // A user with a factor has an account row, as before factors had their own table.
       await d.accounts.ensure(user.id);
       await store().put(user.id, SLOTS.totp, { pending: d.keys.seal(secret, sealedFor(user.id)) });
-      const uri = tf.otpauthUri({ secret, issuer: issuer(), account: (user.email || user.username).replace(/:/g, '') });
+      const uri = tf.otpauthUri({ secret, issuer: issuer(), account: d.host.accountName(user).replace(/:/g, '') });
       const qrSvg = await require('qrcode').toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
       const base32 = tf.base32Encode(secret);
       secret.fill(0);

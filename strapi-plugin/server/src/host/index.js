@@ -31,6 +31,8 @@
  *   Every role, oldest first.
  * @property {(ctx: Context, user: User, extra?: object) => Promise<unknown>} respond
  *   Answers `ctx` with exactly the host's own login response for `user`, plus `extra`.
+ * @property {(user: User) => string} accountName
+ *   How the user is named in an authenticator app (the otpauth URI's account label).
  * @property {() => Error} blockedError
  *   The host's own refusal of a blocked user, for the holder of a challenge (who proved
  *   the password) when the user was blocked since.

@@ -6,8 +6,8 @@
 const { yup, buildSessionMetadata } = require('../strapi-utils');
 const validate = require('../validate');
 const { errors } = require('../errors');
-const guardStockInput = require('../stock-input');
-const dummyHash = require('../dummy-hash');
+const guardStockInput = require('./stock-input');
+const dummyHash = require('./dummy-hash');
 const answer = require('./answer');
 const { REALMS } = require('../names');
 
@@ -17,6 +17,10 @@ const ROLE_UID = 'plugin::users-permissions.role';
 const AUTH_UID = 'plugin::users-permissions.auth';
 
 const WRAPPED = Symbol.for('strapi-plugin-two-factor.wrapped');
+
+// The plugin's own routes under /api/auth/2fa go through the host's rate limiter, as the
+// stock auth routes do.
+const RATE_LIMIT = 'plugin::users-permissions.rateLimit';
 
 // A trusted device's token: an httpOnly cookie sent only to the auth routes when the
 // session travels in cookies, else a body field the client sends back in this header.
@@ -315,6 +319,7 @@ module.exports = ({ strapi }) => {
 
     respond,
     blockedError,
+    accountName: (user) => user.email || user.username,
     handDevice,
     request,
     caller,
@@ -324,5 +329,6 @@ module.exports = ({ strapi }) => {
 };
 
 module.exports.REALM = REALM;
+module.exports.RATE_LIMIT = RATE_LIMIT;
 module.exports.WRAPPED = WRAPPED;
 module.exports.TOKEN_ACTIONS = TOKEN_ACTIONS;

@@ -1,11 +1,13 @@
 'use strict';
 
-// `prefix: ''` mounts these at /api/auth/2fa/... next to the stock auth routes. Every
-// route checks its body first, then goes through users-permissions' rate limiter.
+// `prefix: ''` mounts these at /api/auth/2fa/... next to the stock auth routes of the
+// users-permissions host. Every route checks its body first, then goes through the
+// host's rate limiter.
 // Self-service routes authenticate the user themselves (`account` middleware), so they
 // work for every role without granting permissions role by role. Each factor a user
 // enrols has its setup and confirm routes under its own path (factors/, ENROLMENT).
 const { ENROLMENTS } = require('../factors');
+const { RATE_LIMIT } = require('../host/users-permissions');
 
 const route = (method, path, handler, { schema, account }) => ({
   method,
@@ -16,7 +18,7 @@ const route = (method, path, handler, { schema, account }) => ({
     prefix: '',
     middlewares: [
       { name: 'plugin::two-factor.body', config: { schema } },
-      'plugin::users-permissions.rateLimit',
+      RATE_LIMIT,
       'plugin::two-factor.noStore',
       ...(account ? [{ name: 'plugin::two-factor.account', config: account }] : []),
     ],

@@ -6,8 +6,8 @@
 // code): security.md #30. Each action that reads input gets the plugin's type check
 // first, and its own validation errors back without the values. Well-typed input meets
 // the stock rules and messages unchanged; unknown fields are still theirs to judge.
-const { yup } = require('./strapi-utils');
-const validate = require('./validate');
+const { yup } = require('../strapi-utils');
+const validate = require('../validate');
 
 const strings = (names, extra = {}) => yup.object({ ...Object.fromEntries(names.map((name) => [name, yup.string()])), ...extra });
 // The routes that open a refresh session read a deviceId from the body.
