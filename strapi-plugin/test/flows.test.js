@@ -419,3 +419,21 @@ test('status, revoking a device, and turning two-factor off with a live code', a
   assert.equal(world.d.factors.enrolled(await world.d.factors.of(1)), false);
   assert.ok(world.events.some((e) => e.name === 'disabled' && e.userId === 1));
 });
+
+test('one verify sequence for a sensitive change: the step-up code first, then the factors that prove a code on their own', async () => {
+  const world = build({ policies: { staff: { ...REQUIRED, enforcement: 'optional' } }, users: [ALICE], settings: { lockout: { threshold: 5, durationSeconds: 60 } } });
+  const secret = await enrolApp(world);
+  await world.d.account.stepUp(world.user(1), { method: 'email' });
+  const stepUpCode = world.lastSent().code;
+  const stepUp = () => world.tables.challenges.find((row) => row.purpose === 'step-up');
+  const wrong = stepUpCode === '000000' ? '111111' : '000000';
+  await refusal(() => world.d.account.regenerateRecoveryCodes(world.user(1), { code: wrong }));
+  assert.deepEqual([stepUp().attempts, world.tables.accounts[0].failures], [1, 1], 'a wrong code costs the challenge an attempt and the account a guess');
+  // A TOTP proves the change; the step-up challenge is only one way among others: it stays usable.
+  await world.d.account.regenerateRecoveryCodes(world.user(1), { code: world.totp(secret) });
+  assert.deepEqual([stepUp().consumedAt, world.tables.accounts[0].failures], [null, 0], 'a right code gives its guess back');
+  await world.d.account.regenerateRecoveryCodes(world.user(1), { code: stepUpCode });
+  assert.notEqual(stepUp().consumedAt, null, 'the step-up code proves once');
+  const again = await refusal(() => world.d.account.regenerateRecoveryCodes(world.user(1), { code: stepUpCode }));
+  assert.equal(again.status, 400);
+});

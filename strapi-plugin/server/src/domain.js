@@ -18,6 +18,7 @@ const codes = require('./flow/codes');
 const signIn = require('./flow/sign-in');
 const enrolment = require('./flow/enrolment');
 const account = require('./flow/account');
+const verify = require('./flow/verify');
 const factors = require('./factors');
 const recovery = require('./factors/recovery');
 
@@ -49,6 +50,7 @@ const recovery = require('./factors/recovery');
  *   signIn: ReturnType<typeof signIn>,
  *   enrolment: ReturnType<typeof enrolment>,
  *   account: ReturnType<typeof account>,
+ *   verify: ReturnType<typeof verify>,
  *   factors: ReturnType<typeof factors>,
  *   recovery: ReturnType<typeof recovery>,
  * }} Domain
@@ -74,6 +76,7 @@ const domain = (adapters) => {
     signIn: signIn(d),
     enrolment: enrolment(d),
     account: account(d),
+    verify: verify(d),
     factors: factors(d),
     recovery: recovery(d),
   });

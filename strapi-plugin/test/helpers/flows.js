@@ -38,7 +38,11 @@ const build = ({ policies = {}, settings = {}, users = [], realm = 'test', store
     store,
     clock: { now: () => now },
     // The role policies as an admin saved them; the real policy part reads them.
-    settings: { snapshot: async () => ({ roles: policies, codes: {} }), stored: async (key) => (key === 'roles' ? policies : {}), get: async () => structuredClone(rules) },
+    settings: {
+      snapshot: async () => ({ roles: policies, codes: {} }),
+      stored: async (key) => (key === 'roles' ? policies : {}),
+      get: async () => structuredClone(rules),
+    },
     events: { emit: (name, payload) => events.push({ name, ...payload }) },
     notify: { send: async () => {} },
     delivery: {

@@ -20,8 +20,6 @@
 // Everything else (codes, sign-in, the account, the admin page) iterates them. A new
 // factor is one module here (and its rules in the core). Recovery codes
 // (factors/recovery.js) stand apart: they prove a sign-in but are never offered as a method.
-const { PURPOSES } = require('../names');
-
 const MODULES = [require('./totp'), require('./sms'), require('./email')];
 
 /** The enrolment of each factor a user enrols: `{ method, path, setupBody }` (routes, bodies). */
@@ -98,20 +96,16 @@ module.exports = (d) => {
     setPhone: (userId, phone, now) => sms.confirm(userId, phone, now),
 
     /**
-     * Which factor `code` proves now (a factor's method, 'recovery' or 'step-up'),
-     * spending it (a TOTP step, a recovery code, a step-up challenge) so it proves
-     * nothing again; null when none. `methods`: the factors the role allows (all when not
-     * given). `stepUp`: a step-up code counts; never at sign-in, where a code proves only
-     * the challenge it was sent for. The caller has taken a place in the account's guess
-     * budget.
+     * Which factor proves `code` on its own, with no challenge (a factor's method, or
+     * 'recovery'), spending it (a TOTP step, a recovery code) so it proves nothing again;
+     * null when none. `methods`: the factors the role allows (all when not given). The
+     * caller has taken a place in the account's guess budget (flow/verify.js).
      */
-    async prove(userId, code, now, { methods, stepUp = true } = {}) {
+    async prove(userId, code, now, { methods } = {}) {
       for (const factor of ALL) {
         if (factor.prove && (!methods || methods.includes(factor.method)) && (await factor.prove(userId, code, now))) return factor.method;
       }
-      if (await d.recovery.use(userId, code, now)) return 'recovery';
-      if (stepUp && (await d.challenges.spendLatest(userId, PURPOSES.stepUp, code, now)).status === 'ok') return 'step-up';
-      return null;
+      return (await d.recovery.use(userId, code, now)) ? 'recovery' : null;
     },
 
     /** Removes every factor (disable, or an admin reset); the lockout counter stays. */

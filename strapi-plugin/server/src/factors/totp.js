@@ -77,12 +77,12 @@ module.exports = (d) => {
 
     /** Enrolment's second step: a code from the app activates the pending secret; a wrong one is a counted failure. */
     async complete(user, { code }, now) {
-      const rules = await d.accounts.guess(user.id, now);
-      if (!(await this.confirm(user.id, code, now))) {
-        await d.accounts.missed(user.id, now, rules);
-        throw new errors.ValidationError('Invalid code, or no authenticator setup is pending');
-      }
-      await d.accounts.resetFailures(user.id);
+      const others = async (guess) => ((await this.confirm(user.id, guess, now)) ? METHODS.totp : null);
+      const verdict = await d.verify.code({ userId: user.id, challenge: null, optional: true, code, now, others });
+      if (verdict.proved) return;
+      if (verdict.locked) throw d.accounts.lockedError(verdict.until);
+      await d.accounts.missed(user.id, now, verdict.rules);
+      throw new errors.ValidationError('Invalid code, or no authenticator setup is pending');
     },
 
     /** Activates the pending secret if `code` is current for it; false otherwise. */

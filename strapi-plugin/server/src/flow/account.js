@@ -15,15 +15,15 @@ module.exports = (d) => ({
     const policy = await d.signIn.policyOf(user);
     const factors = await d.factors.of(user.id);
     return outcome.data({
-        enabled: d.factors.enrolled(factors),
-        enforcement: policy.enforcement,
-        required: policy.enforcement === 'required',
-        allowedMethods: policy.methods,
-        methods: d.factors.shown(user, factors),
-        unavailable: factors.unavailable,
-        recoveryCodesRemaining: await d.recovery.remaining(user.id),
-        trustedDeviceDays: policy.trustedDeviceDays ?? 0,
-        trustedDevices: await d.devices.list(user.id, now),
+      enabled: d.factors.enrolled(factors),
+      enforcement: policy.enforcement,
+      required: policy.enforcement === 'required',
+      allowedMethods: policy.methods,
+      methods: d.factors.shown(user, factors),
+      unavailable: factors.unavailable,
+      recoveryCodesRemaining: await d.recovery.remaining(user.id),
+      trustedDeviceDays: policy.trustedDeviceDays ?? 0,
+      trustedDevices: await d.devices.list(user.id, now),
     });
   },
 

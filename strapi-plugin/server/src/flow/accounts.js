@@ -2,13 +2,14 @@
 
 // A user's two-factor account: its row (created on first need) and its budget of
 // guesses. Every code compared, at sign-in, in enrolment or for a sensitive change,
-// first takes a place in that budget (`guess`, `count`): one conditional write, the
-// core's lockout ruling, so past the threshold no code is compared, whatever the number
-// of processes, challenges and concurrent requests. A right code gives its place back
-// and ends the run of failures (`resetFailures`); the wrong code that was the last one locks
-// the account (`missed`).
+// first takes a place in that budget (`count`, from flow/verify.js): one conditional
+// write, the core's lockout ruling, so past the threshold no code is compared, whatever
+// the number of processes, challenges and concurrent requests. A right code gives its
+// place back and ends the run of failures (`resetFailures`); the wrong code that was the
+// last one locks the account (`missed`).
 const { lockoutVerdict, lockoutTake, failuresReset } = require('two-factor-wasm');
 const { errors } = require('../errors');
+const { PURPOSES } = require('../names');
 const iso = require('../iso');
 
 const lockedError = (until) => new errors.RateLimitError('Too many failed two-factor attempts. Try again later.', { retryAt: iso(until) });
@@ -64,18 +65,9 @@ module.exports = (d) => {
     },
 
     /**
-     * Takes a place in the budget before a code is compared; 429 when spent. Returns the
-     * code settings it ruled with, for `missed` to rule with the same.
-     */
-    async guess(userId, now) {
-      const counted = await this.count(userId, now);
-      if (counted.locked) throw lockedError(counted.until);
-      return counted.rules;
-    },
-
-    /**
-     * `guess` without the throw, for a caller that answers after other writes:
-     * `{ rules }`, or `{ locked: true, until, rules }` when the budget is spent.
+     * Takes a place in the budget before a code is compared (flow/verify.js): `{ rules }`,
+     * the code settings it ruled with, for `missed` to rule with the same; or `{ locked:
+     * true, until, rules }` when the budget is spent.
      */
     async count(userId, now) {
       const rules = await d.settings.get();
@@ -102,20 +94,21 @@ module.exports = (d) => {
     },
 
     /**
-     * Throws unless `code` is a live second factor of the user (a TOTP, a recovery code,
-     * a step-up code), as a sensitive change requires; a wrong one is a counted failure.
+     * Throws unless `code` is a live second factor of the user, as a sensitive change
+     * requires: the code of the user's step-up challenge, a TOTP or a recovery code. A
+     * wrong one is a counted failure.
      */
     async requireCode(user, code) {
       const now = d.clock.now();
       const refused = () => new errors.ValidationError('A current two-factor code is required for this change', { field: 'code' });
       // No code at all is a malformed request, not a guess: it costs no place in the budget.
       if (typeof code !== 'string') throw refused();
-      const rules = await this.guess(user.id, now);
-      if (await d.factors.prove(user.id, code, now)) {
-        await this.resetFailures(user.id);
-        return;
-      }
-      await this.missed(user.id, now, rules);
+      const stepUp = await d.challenges.latest(user.id, PURPOSES.stepUp);
+      const others = (guess) => d.factors.prove(user.id, guess, now);
+      const verdict = await d.verify.code({ userId: user.id, challenge: stepUp, optional: true, code, now, others });
+      if (verdict.proved) return;
+      if (verdict.locked) throw lockedError(verdict.until);
+      if (verdict.wrong) await this.missed(user.id, now, verdict.rules);
       throw refused();
     },
   };

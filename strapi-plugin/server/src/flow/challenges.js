@@ -6,7 +6,6 @@
 // stood, so concurrent requests and several processes cannot over-count.
 const tf = require('two-factor-wasm');
 const { PURPOSES } = require('../names');
-const { errors } = require('../errors');
 const { applied } = require('../store/conditional');
 
 const { MAX_OPEN_CHALLENGES, MIN_CODE_DIGITS, MAX_CODE_DIGITS } = tf.LIMITS;
@@ -95,43 +94,6 @@ module.exports = (d) => {
     matches(row, code) {
       if (!SENT_CODE.test(code)) return false;
       return d.keys.verifyCode(code, row.codeHash, Buffer.from(row.codeSalt, 'hex')) !== null;
-    },
-
-    /**
-     * Spends one attempt of the user's newest challenge of `purpose` on `code`: `'ok'`
-     * (and the challenge is used up), `'wrong'`, `'lost'` (right, but another request used
-     * it up first), or `'none'` when no live one is left.
-     * `guess`, when given, runs once the attempt is taken and before the comparison
-     * (the account's budget of guesses; it throws when that is spent).
-     */
-    async spendLatest(userId, purpose, code, now, guess) {
-      const row = await this.latest(userId, purpose);
-      if (!row || !(await this.reserveAttempt(row, now))) return { status: 'none' };
-      if (guess) await guess();
-      if (!this.matches(row, code)) return { status: 'wrong' };
-      // A right code that lost the race to another is no wrong guess: 'lost', not 'wrong'.
-      return (await this.consume(row, now)) ? { status: 'ok', row } : { status: 'lost' };
-    },
-
-    /**
-     * The user's newest challenge of `purpose` (a phone confirmation), proved by `code`
-     * under the account's guess budget; throws the 400 (a wrong code, a counted failure)
-     * or, when the budget is spent, the 429. A right code that lost the race to another
-     * is no wrong guess.
-     */
-    async prove(userId, purpose, code, now) {
-      let rules;
-      const { status, row } = await this.spendLatest(userId, purpose, code, now, async () => {
-        rules = await d.accounts.guess(userId, now);
-      });
-      if (status === 'lost') await d.accounts.resetFailures(userId);
-      if (status !== 'ok' && status !== 'wrong') throw new errors.ValidationError('No code is pending. Ask for a new one.');
-      if (status === 'wrong') {
-        await d.accounts.missed(userId, now, rules);
-        throw new errors.ValidationError('Invalid code');
-      }
-      await d.accounts.resetFailures(userId);
-      return row;
     },
 
     /** Takes one attempt if the challenge is still active at `now`: the row as the attempt left it, or null. */

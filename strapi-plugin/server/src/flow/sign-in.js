@@ -25,45 +25,13 @@ module.exports = (d) => {
     return row;
   };
 
-  /** Whether `code` is the code this challenge sent (a constant-time comparison). */
-  const sentCode = (row, code) => d.factors.sends(row.method) && d.challenges.matches(row, code);
-
   /**
-   * Which other factor `code` proves for a sign-in: one the user enrolled and the role
+   * Which other factor proves `code` for a sign-in: one the user enrolled and the role
    * allows (an authenticator app, a recovery code). Never a step-up code: a code proves
    * only the challenge it was made for. `policy()` is only asked here, off the common path.
    */
-  const otherFactor = async (row, code, policy, now) => {
-    if (row.purpose !== PURPOSES.login) return null;
-    return d.factors.prove(row.userId, code, now, { methods: (await policy()).methods, stepUp: false });
-  };
-
-  /**
-   * A right code: it gives its guess back, even one that loses the race that follows;
-   * then single use: of any number of concurrent right codes, exactly one consumes.
-   */
-  const accept = async (row, now) => {
-    await d.accounts.resetFailures(row.userId);
-    return d.challenges.consume(row, now);
-  };
-
-  /**
-   * A code's writes before its answer. An attempt first, so a burst of guesses can never
-   * pass the maximum; then a place in the account's budget, so past the lockout no code is
-   * compared; only then the comparison, and for the code that was sent, its acceptance.
-   * With one commit where that is cheaper (store.together); each write still stands by
-   * its own row count. `{ closed: true }`, or `{ attempted }` (the row as the attempt
-   * left it) with `{ locked: true, until }` or `{ rules }`, and `sent` and `consumed`
-   * when it was the code that was sent.
-   */
-  const take = (row, code, now) =>
-    d.store.together(async () => {
-      const attempted = await d.challenges.reserveAttempt(row, now);
-      if (!attempted) return { closed: true };
-      const counted = { attempted, ...(await d.accounts.count(row.userId, now)) };
-      if (counted.locked || !sentCode(row, code)) return counted;
-      return { ...counted, sent: true, consumed: await accept(row, now) };
-    });
+  const otherFactor = (row, policy, now) =>
+    row.purpose === PURPOSES.login ? async (code) => d.factors.prove(row.userId, code, now, { methods: (await policy()).methods }) : undefined;
 
   /** The device a right code's user asked to be remembered: its token, or null when the role trusts none. */
   const remembered = async (row, rememberDevice, policyOf, userAgent, now) => {
@@ -161,27 +129,24 @@ module.exports = (d) => {
       // key) proves nothing: it ends before a guess is taken, and the next sign-in offers
       // what is still usable.
       if (!(await d.factors.available(row.userId, row.method))) throw challengeClosed('unavailable');
-      const taken = await take(row, code, now);
-      if (taken.closed) {
+      let policy;
+      const policyOf = async () => (policy ??= await this.policyOf(user));
+      const verdict = await d.verify.code({ userId: row.userId, challenge: row, code, now, others: otherFactor(row, policyOf, now) });
+      if (verdict.closed) {
         const current = await challenges.findByToken(challenge);
         throw challengeClosed(current ? await challenges.settle(current, now) : 'unknown');
       }
-      if (taken.locked) throw d.accounts.lockedError(taken.until);
-
-      let policy;
-      const policyOf = async () => (policy ??= await this.policyOf(user));
-      // Another factor is proved outside that commit: its proof may send a notice.
-      const factor = taken.sent ? row.method : await otherFactor(row, code, policyOf, now);
-      if (!factor) {
+      if (verdict.locked) throw d.accounts.lockedError(verdict.until);
+      if (verdict.wrong) {
         // A burst of newer logins may have displaced the challenge meanwhile: answer from
         // the row as this request's attempt left it.
-        const after = (await challenges.findByToken(challenge)) ?? taken.attempted;
+        const after = (await challenges.findByToken(challenge)) ?? verdict.attempted;
         d.events.emit('failed', { userId: row.userId, challengeId: row.id, attempts: after.attempts });
-        await d.accounts.missed(row.userId, now, taken.rules);
+        await d.accounts.missed(row.userId, now, verdict.rules);
         throw new errors.ValidationError('Invalid code', { attemptsRemaining: challenges.attemptsRemaining(after) });
       }
-      if (!(taken.sent ? taken.consumed : await accept(row, now))) throw challengeClosed('consumed');
-      d.events.emit('verified', { userId: row.userId, challengeId: row.id, method: factor });
+      if (verdict.lost) throw challengeClosed('consumed');
+      d.events.emit('verified', { userId: row.userId, challengeId: row.id, method: verdict.proved });
 
       if (row.purpose === PURPOSES.enrol) {
         // The e-mailed code proved the mailbox; the challenge now opens enrolment only.

@@ -83,7 +83,8 @@ module.exports = ({ strapi }) => {
   const handDevice = (ctx, { token, expiresAt }) => {
     if (!usesRefreshCookie(ctx)) return { deviceToken: token };
     const secure = cookieSecure(config('sessions'));
-    ctx.cookies.set(DEVICE_COOKIE, token, { httpOnly: true, secure, sameSite: 'strict', path: DEVICE_COOKIE_PATH, expires: new Date(expiresAt), overwrite: true });
+    const expires = new Date(expiresAt);
+    ctx.cookies.set(DEVICE_COOKIE, token, { httpOnly: true, secure, sameSite: 'strict', path: DEVICE_COOKIE_PATH, expires, overwrite: true });
     return {};
   };
 
