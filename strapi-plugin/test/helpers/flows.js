@@ -3,13 +3,14 @@
 // The plugin's domain (server/src/domain.js) built over the in-memory store, a fake
 // host and a clock the test moves: sign-in, enrolment and step-up run as they do in
 // Strapi, with every core ruling and every conditional write, and no database or HTTP.
-// What is faked is only what lies outside the domain: the host's users, the stored
-// settings, the delivery of messages (recorded, or made to fail), events, e-mail
-// notices, logs.
+// What is faked is only what lies outside the domain: the host's users, the plugin
+// store's rows (read by the real settings service), the delivery of messages (recorded,
+// or made to fail), events, e-mail notices, logs.
 const { randomBytes } = require('node:crypto');
 const tf = require('two-factor-wasm');
 const domain = require('../../server/src/domain');
 const makeKeys = require('../../server/src/store/keys');
+const makeSettings = require('../../server/src/services/settings');
 const memoryStore = require('../../server/src/store/memory');
 const config = require('../../server/src/config').default;
 const { errors } = require('../../server/src/errors');
@@ -17,8 +18,8 @@ const { errors } = require('../../server/src/errors');
 const START = 1_700_000_000_000;
 
 /**
- * Builds the domain. `policies` by role type; `settings` laid over the config's code
- * settings; `users` the host's users, each with `roleType`; `realm` the host's kind of
+ * Builds the domain. `policies` by role type and `settings` (code settings, laid over
+ * the config's) as an admin saved them; `users` the host's users, each with `roleType`; `realm` the host's kind of
  * user; `store` another world's store, for a second process on the same tables (or, with
  * `forRealm`, another kind of user on them).
  */
@@ -28,8 +29,15 @@ const build = ({ policies = {}, settings = {}, users = [], realm = 'test', store
   const events = [];
   const failing = new Set();
   const directory = new Map(users.map((user) => [user.id, { blocked: false, confirmed: true, ...user }]));
-  const rules = Object.fromEntries(['code', 'resend', 'lockout', 'caps'].map((group) => [group, { ...config[group], ...settings[group] }]));
   const pluginConfig = { ...config, secret: randomBytes(32).toString('base64') };
+  // What an admin saved in the plugin store: the role policies and code settings, read
+  // by the real settings and policy parts.
+  const saved = { roles: policies, codes: settings };
+  const strapi = {
+    config: { get: (path) => pluginConfig[path.replace('plugin::two-factor.', '')] },
+    store: () => ({ get: async ({ key }) => saved[key] ?? null }),
+    db: { query: () => ({ findMany: async () => Object.entries(saved).map(([key, value]) => ({ key: `plugin_two-factor_${key}`, value: JSON.stringify(value) })) }) },
+  };
 
   const adapters = { config: (key) => pluginConfig[key], log: { warn() {}, info() {} } };
   const d = domain({
@@ -37,12 +45,7 @@ const build = ({ policies = {}, settings = {}, users = [], realm = 'test', store
     keys: makeKeys(adapters),
     store,
     clock: { now: () => now },
-    // The role policies as an admin saved them; the real policy part reads them.
-    settings: {
-      snapshot: async () => ({ roles: policies, codes: {} }),
-      stored: async (key) => (key === 'roles' ? policies : {}),
-      get: async () => structuredClone(rules),
-    },
+    settings: makeSettings({ strapi }),
     events: { emit: (name, payload) => events.push({ name, ...payload }) },
     notify: { send: async () => {} },
     delivery: {
