@@ -36,7 +36,9 @@ const build = ({ policies = {}, settings = {}, users = [], realm = 'test', store
   const strapi = {
     config: { get: (path) => pluginConfig[path.replace('plugin::two-factor.', '')] },
     store: () => ({ get: async ({ key }) => saved[key] ?? null }),
-    db: { query: () => ({ findMany: async () => Object.entries(saved).map(([key, value]) => ({ key: `plugin_two-factor_${key}`, value: JSON.stringify(value) })) }) },
+    db: {
+      query: () => ({ findMany: async () => Object.entries(saved).map(([key, value]) => ({ key: `plugin_two-factor_${key}`, value: JSON.stringify(value) })) }),
+    },
   };
 
   const adapters = { config: (key) => pluginConfig[key], log: { warn() {}, info() {} } };
