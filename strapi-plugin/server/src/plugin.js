@@ -64,4 +64,7 @@ const parts = (strapi, realm = hosts.USERS_PERMISSIONS) => {
   return realms.get(realm);
 };
 
+/** The domain of the realm the request's route serves (its `config.realm`), else the default one. @returns {Parts} */
+parts.forRoute = (strapi, ctx) => parts(strapi, ctx.state.route?.config?.realm);
+
 module.exports = parts;

@@ -9,11 +9,11 @@ const answer = require('../host/answer');
 
 module.exports = ({ strapi }) => ({
   async verify(ctx) {
-    const { host, signIn } = parts(strapi);
+    const { host, signIn } = parts.forRoute(strapi, ctx);
     return answer(host, ctx, await signIn.verify(ctx.request.body, host.request(ctx)));
   },
   async resend(ctx) {
-    const { host, signIn } = parts(strapi);
+    const { host, signIn } = parts.forRoute(strapi, ctx);
     return answer(host, ctx, await signIn.resend(ctx.request.body));
   },
 });

@@ -12,7 +12,7 @@ const { ENROLMENTS } = require('../factors');
 module.exports = ({ strapi }) => {
   /** An action: `run(domain, user, body, ctx)` gives the outcome the host answers. */
   const action = (run) => async (ctx) => {
-    const d = parts(strapi);
+    const d = parts.forRoute(strapi, ctx);
     return answer(d.host, ctx, await run(d, ctx.state.user, ctx.request.body ?? {}, ctx));
   };
 

@@ -9,7 +9,7 @@ const { isToken } = require('../token-shape');
 const parts = require('../plugin');
 
 module.exports = (config, { strapi }) => async (ctx, next) => {
-  const part = parts(strapi);
+  const part = parts.forRoute(strapi, ctx);
 
   const challenge = ctx.request.header['x-two-factor-challenge'];
   if (config.enrolment && isToken(challenge)) {

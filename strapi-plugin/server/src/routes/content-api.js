@@ -6,8 +6,9 @@
 // Self-service routes authenticate the user themselves (`account` middleware), so they
 // work for every role without granting permissions role by role. Each factor a user
 // enrols has its setup and confirm routes under its own path (factors/, ENROLMENT).
+// Each route names the realm it serves: the controllers take that realm's domain.
 const { ENROLMENTS } = require('../factors');
-const { RATE_LIMIT } = require('../host/users-permissions');
+const { REALM, RATE_LIMIT } = require('../host/users-permissions');
 
 const route = (method, path, handler, { schema, account }) => ({
   method,
@@ -16,6 +17,7 @@ const route = (method, path, handler, { schema, account }) => ({
   config: {
     auth: false,
     prefix: '',
+    realm: REALM,
     middlewares: [
       { name: 'plugin::two-factor.body', config: { schema } },
       RATE_LIMIT,
