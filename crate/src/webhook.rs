@@ -42,8 +42,7 @@ pub fn webhook_signature(secret: &[u8], timestamp_seconds: u64, body: &str) -> R
     mac.update(crate::digits::decimal(timestamp_seconds).as_bytes());
     mac.update(b".");
     mac.update(body.as_bytes());
-    let tag = mac.finalize().into_bytes();
-    Ok(["sha256=", &base16ct::lower::encode_string(&tag)].concat())
+    Ok(["sha256=", &crate::code::hex(&crate::code::tag(mac))].concat())
 }
 
 /// A request signed at a time: what goes in `X-Two-Factor-Timestamp` and

@@ -255,26 +255,34 @@ const CACHED_KEYS: usize = 4;
 
 /// The last hashing keys and their keyed HMAC states. A server hashes with the same
 /// few keys over and over, so keying HMAC once instead of per call halves the work.
-static HASH_KEYS: Mutex<Vec<(Zeroizing<Vec<u8>>, HashKey)>> = Mutex::new(Vec::new());
+static HASH_KEYS: Mutex<KeyCache> = Mutex::new(Vec::new());
+
+type KeyCache = Vec<(Zeroizing<Vec<u8>>, HashKey)>;
+
+/// The position in `cache` of the [`HashKey`] for `key`, made and cached when missing.
+/// Not generic, so the wasm holds one copy of it for every export that hashes.
+#[inline(never)]
+fn cached(cache: &mut KeyCache, key: &[u8]) -> Result<usize, Error> {
+    let hit = cache
+        .iter()
+        .position(|(bytes, _)| bytes.len() == key.len() && bool::from(bytes.as_slice().ct_eq(key)));
+    if let Some(index) = hit {
+        return Ok(index);
+    }
+    if cache.len() >= CACHED_KEYS {
+        cache.remove(0);
+    }
+    cache.push((Zeroizing::new(key.to_vec()), HashKey::new(key)?));
+    Ok(cache.len().saturating_sub(1))
+}
 
 /// Runs `f` with the [`HashKey`] for `key`, reusing a cached one when the bytes match.
 fn with_hash_key<T>(key: &[u8], f: impl FnOnce(&HashKey) -> Result<T, Error>) -> Out<T> {
-    {
-        let mut cache = HASH_KEYS.lock();
-        let hit = cache.iter().position(|(bytes, _)| {
-            bytes.len() == key.len() && bool::from(bytes.as_slice().ct_eq(key))
-        });
-        if hit.is_none() {
-            if cache.len() >= CACHED_KEYS {
-                cache.remove(0);
-            }
-            cache.push((Zeroizing::new(key.to_vec()), HashKey::new(key)?));
-        }
-        let found = hit.map_or_else(|| cache.last(), |index| cache.get(index));
-        match found {
-            Some((_, hash_key)) => Ok(f(hash_key)?),
-            None => Err(Error::KeyTooShort.into()),
-        }
+    let mut cache = HASH_KEYS.lock();
+    let index = cached(&mut cache, key)?;
+    match cache.get(index) {
+        Some((_, hash_key)) => Ok(f(hash_key)?),
+        None => Err(Error::KeyTooShort.into()),
     }
 }
 

@@ -159,9 +159,10 @@ fn verdict_index(verdict: ChallengeVerdict) -> f64 {
     )
 }
 
-/// `head`, then `write` in the flat form of the module comment.
+/// `head`, then `write` in the flat form of the module comment. It takes the write, so
+/// that a write is dropped here, once, rather than in every arm of [`rule`].
 #[inline(never)]
-fn encoded(head: &[f64], write: Option<&Write>) -> Vec<f64> {
+fn encoded(head: &[f64], write: Option<Write>) -> Vec<f64> {
     let mut out = head.to_vec();
     if let Some(write) = write {
         out.push(index(write.guard.len()));
@@ -181,14 +182,15 @@ fn encoded(head: &[f64], write: Option<&Write>) -> Vec<f64> {
     out
 }
 
-fn write(write: &Write) -> Vec<f64> {
+fn write(write: Write) -> Vec<f64> {
     encoded(&[], Some(write))
 }
 
 /// `[verdict, ...write]`, the write only when there is one.
+#[inline(never)]
 fn verdict_and_write(ruling: Result<Write, ChallengeVerdict>) -> Vec<f64> {
     match ruling {
-        Ok(write) => encoded(&[verdict_index(ChallengeVerdict::Active)], Some(&write)),
+        Ok(write) => encoded(&[verdict_index(ChallengeVerdict::Active)], Some(write)),
         Err(verdict) => vec![verdict_index(verdict)],
     }
 }
@@ -231,7 +233,7 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
             let rules = CodeRules::new(a.count()?, c.max_attempts)?;
             let policy = ResendPolicy::new(a.count()?, a.count()?)?;
             match c.resend(&rules, &policy, now) {
-                Ok(resend) => encoded(&[0.0, number(resend.expires_at)], Some(&resend.write)),
+                Ok(resend) => encoded(&[0.0, number(resend.expires_at)], Some(resend.write)),
                 Err(ResendRefusal::Closed(verdict)) => vec![1.0, verdict_index(verdict)],
                 Err(ResendRefusal::CoolingDown { until }) => vec![2.0, number(until)],
                 Err(ResendRefusal::CapReached) => vec![3.0],
@@ -240,14 +242,14 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
         // challenge, now -> [verdict, ...write when just found expired]
         Op::Settle => {
             let (verdict, settle) = a.challenge()?.settle(a.time()?);
-            encoded(&[verdict_index(verdict)], settle.as_ref())
+            encoded(&[verdict_index(verdict)], settle)
         }
         // challenge -> write
-        Op::Release => write(&a.challenge()?.release()),
-        Op::Unsent => write(&a.challenge()?.unsent()),
+        Op::Release => write(a.challenge()?.release()),
+        Op::Unsent => write(a.challenge()?.unsent()),
         // -> write
-        Op::EndAll => write(&Challenge::end_all()),
-        Op::Close => write(&Challenge::close()),
+        Op::EndAll => write(Challenge::end_all()),
+        Op::Close => write(Challenge::close()),
         // challenge, now, cooldown -> [when]
         Op::ResendAvailableAt => {
             let c = a.challenge()?;
@@ -301,9 +303,9 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
         // now, threshold, duration -> write
         Op::LockoutTake => {
             let now = a.time()?;
-            write(&core::lockout_take(&lockout_policy(a)?, now))
+            write(core::lockout_take(&lockout_policy(a)?, now))
         }
-        Op::FailuresReset => write(&core::failures_reset()),
+        Op::FailuresReset => write(core::failures_reset()),
         // now, cap, window, ...times -> [0, ...times to store] or [1, retry at]
         Op::RateVerdict => {
             let now = a.time()?;
@@ -329,9 +331,9 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
             vec![core::rate_kept_until(&times, window).map_or(NULL, number)]
         }
         // step -> write
-        Op::TotpAccept => write(&core::totp_accept(a.time()?)),
+        Op::TotpAccept => write(core::totp_accept(a.time()?)),
         // now -> write
-        Op::RecoverySpend => write(&core::recovery_spend(a.time()?)),
+        Op::RecoverySpend => write(core::recovery_spend(a.time()?)),
         // now, days -> [until]
         Op::DeviceTrustedUntil => {
             vec![number(core::device_trusted_until(a.time()?, a.count()?)?)]
@@ -339,7 +341,7 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
         // now, expires at -> [] once the trust has ended, else write
         Op::DeviceUse => {
             let now = a.time()?;
-            core::device_use(a.time()?, now).map_or_else(Vec::new, |use_| write(&use_))
+            core::device_use(a.time()?, now).map_or_else(Vec::new, write)
         }
         // a value (or -1) for each field, then a guard -> [1] when the row meets it, [0]
         Op::Admits => {
