@@ -9,7 +9,6 @@
 //! verdicts are indexes into the name lists of [`crate::names`]. `admits` reads a guard
 //! in the same form, after a row given as one value per field.
 
-use alloc::vec;
 use alloc::vec::Vec;
 
 use two_factor_core::guard::{Field, Test, Write};
@@ -182,6 +181,12 @@ fn encoded(head: &[f64], write: Option<Write>) -> Vec<f64> {
     out
 }
 
+/// Numbers out, as a fresh list (one copy of the allocation for every arm).
+#[inline(never)]
+fn numbers(values: &[f64]) -> Vec<f64> {
+    values.to_vec()
+}
+
 fn write(write: Write) -> Vec<f64> {
     encoded(&[], Some(write))
 }
@@ -191,7 +196,7 @@ fn write(write: Write) -> Vec<f64> {
 fn verdict_and_write(ruling: Result<Write, ChallengeVerdict>) -> Vec<f64> {
     match ruling {
         Ok(write) => encoded(&[verdict_index(ChallengeVerdict::Active)], Some(write)),
-        Err(verdict) => vec![verdict_index(verdict)],
+        Err(verdict) => numbers(&[verdict_index(verdict)]),
     }
 }
 
@@ -216,7 +221,7 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
             let now = a.time()?;
             let rules = CodeRules::new(a.count()?, a.count()?)?;
             let c = Challenge::open(&rules, now, a.flag()?)?;
-            vec![number(c.expires_at), c.last_sent_at.map_or(NULL, number)]
+            numbers(&[number(c.expires_at), c.last_sent_at.map_or(NULL, number)])
         }
         // challenge, now -> [verdict, ...write while active]
         Op::Attempt => verdict_and_write(a.challenge()?.attempt(a.time()?)),
@@ -234,9 +239,9 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
             let policy = ResendPolicy::new(a.count()?, a.count()?)?;
             match c.resend(&rules, &policy, now) {
                 Ok(resend) => encoded(&[0.0, number(resend.expires_at)], Some(resend.write)),
-                Err(ResendRefusal::Closed(verdict)) => vec![1.0, verdict_index(verdict)],
-                Err(ResendRefusal::CoolingDown { until }) => vec![2.0, number(until)],
-                Err(ResendRefusal::CapReached) => vec![3.0],
+                Err(ResendRefusal::Closed(verdict)) => numbers(&[1.0, verdict_index(verdict)]),
+                Err(ResendRefusal::CoolingDown { until }) => numbers(&[2.0, number(until)]),
+                Err(ResendRefusal::CapReached) => numbers(&[3.0]),
             }
         }
         // challenge, now -> [verdict, ...write when just found expired]
@@ -254,32 +259,32 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
         Op::ResendAvailableAt => {
             let c = a.challenge()?;
             let now = a.time()?;
-            vec![number(c.resend_available_at(a.count()?, now))]
+            numbers(&[number(c.resend_available_at(a.count()?, now))])
         }
         // challenge -> [guesses left]
-        Op::AttemptsRemaining => vec![f64::from(a.challenge()?.attempts_remaining())],
+        Op::AttemptsRemaining => numbers(&[f64::from(a.challenge()?.attempts_remaining())]),
         // challenge, now -> [0 or 1]
         Op::AuthorisesEnrolment => {
             let c = a.challenge()?;
-            vec![f64::from(u8::from(c.authorises_enrolment(a.time()?)))]
+            numbers(&[f64::from(u8::from(c.authorises_enrolment(a.time()?)))])
         }
         // now, expires at -> [minutes]
         Op::MinutesLeft => {
             let now = a.time()?;
-            vec![number(core::minutes_left(a.time()?, now))]
+            numbers(&[number(core::minutes_left(a.time()?, now))])
         }
         // now -> [time]
-        Op::PurgeBefore => vec![number(core::purge_before(a.time()?))],
+        Op::PurgeBefore => numbers(&[number(core::purge_before(a.time()?))]),
         // now, ttl -> [time]
-        Op::CodeExpiresAt => vec![number(core::code_expires_at(a.time()?, a.count()?)?)],
+        Op::CodeExpiresAt => numbers(&[number(core::code_expires_at(a.time()?, a.count()?)?)]),
         // now, last sent at, resends, cooldown, max resends -> [0] allowed, [1] cap,
         // [2, until] cooling down
         Op::ResendVerdict => {
             let (now, last_sent_at, resends) = (a.time()?, a.time()?, a.count()?);
             match ResendPolicy::new(a.count()?, a.count()?)?.allows(resends, last_sent_at, now) {
-                Ok(()) => vec![0.0],
-                Err(ResendRefusal::CoolingDown { until }) => vec![2.0, number(until)],
-                Err(_) => vec![1.0],
+                Ok(()) => numbers(&[0.0]),
+                Err(ResendRefusal::CoolingDown { until }) => numbers(&[2.0, number(until)]),
+                Err(_) => numbers(&[1.0]),
             }
         }
         // now, failures, last failure at, threshold, duration -> [0] open, [1, until]
@@ -287,18 +292,18 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
             let (now, failures, last_failure_at) = (a.time()?, a.count()?, a.time()?);
             let policy = lockout_policy(a)?;
             match core::lockout_verdict(&policy, failures, last_failure_at, now) {
-                core::LockoutVerdict::Open => vec![0.0],
-                core::LockoutVerdict::Locked { until } => vec![1.0, number(until)],
+                core::LockoutVerdict::Open => numbers(&[0.0]),
+                core::LockoutVerdict::Locked { until } => numbers(&[1.0, number(until)]),
             }
         }
         // now, threshold, duration -> [failures below, last failure at most or -1]
         Op::LockoutGuard => {
             let now = a.time()?;
             let guard = core::lockout_guard(&lockout_policy(a)?, now);
-            vec![
+            numbers(&[
                 f64::from(guard.failures_below),
                 guard.last_failure_at_most.map_or(NULL, number),
-            ]
+            ])
         }
         // now, threshold, duration -> write
         Op::LockoutTake => {
@@ -318,7 +323,7 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
                     out.extend(times.into_iter().map(number));
                     out
                 }
-                RateVerdict::Capped { retry_at } => vec![1.0, number(retry_at)],
+                RateVerdict::Capped { retry_at } => numbers(&[1.0, number(retry_at)]),
             }
         }
         // window, ...times -> [when, or -1 for no times]
@@ -328,7 +333,7 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
                 return Err(Error::Policy.into());
             }
             let times = Args(a.0).times()?;
-            vec![core::rate_kept_until(&times, window).map_or(NULL, number)]
+            numbers(&[core::rate_kept_until(&times, window).map_or(NULL, number)])
         }
         // step -> write
         Op::TotpAccept => write(core::totp_accept(a.time()?)),
@@ -336,7 +341,7 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
         Op::RecoverySpend => write(core::recovery_spend(a.time()?)),
         // now, days -> [until]
         Op::DeviceTrustedUntil => {
-            vec![number(core::device_trusted_until(a.time()?, a.count()?)?)]
+            numbers(&[number(core::device_trusted_until(a.time()?, a.count()?)?)])
         }
         // now, expires at -> [] once the trust has ended, else write
         Op::DeviceUse => {
@@ -354,7 +359,7 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
                 let at = Field::ALL.iter().position(|&f| f == field);
                 at.and_then(|at| row.get(at)).copied().flatten()
             };
-            vec![f64::from(u8::from(guard.admits(stored)))]
+            numbers(&[f64::from(u8::from(guard.admits(stored)))])
         }
     })
 }
