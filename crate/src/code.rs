@@ -1,7 +1,7 @@
 //! One-time codes for SMS and e-mail: generation, keyed hashing, constant-time check.
 
 use alloc::string::String;
-use hmac::Mac;
+use hmac::{KeyInit as _, Mac};
 use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq;
 
@@ -23,6 +23,13 @@ pub const MAX_CODE_BYTES: usize = 64;
 
 /// HMAC-SHA-256, the keyed hash of every stored code.
 pub(crate) type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// HMAC-SHA-256 keyed with `key` (any length: a long key is hashed first). Every keyed
+/// hash of the crate starts here, so the wasm holds one copy of the keying.
+#[inline(never)]
+pub(crate) fn keyed(key: &[u8]) -> Result<HmacSha256> {
+    HmacSha256::new_from_slice(key).map_err(|_| Error::KeyTooLong)
+}
 
 /// The tag of a finished HMAC-SHA-256. Every keyed hash of the crate ends here, so the
 /// wasm holds one copy of the finalisation rather than one per caller.

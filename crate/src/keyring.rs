@@ -13,11 +13,11 @@
 use alloc::{string::String, vec::Vec};
 use core::fmt;
 
-use hmac::{KeyInit as _, Mac as _};
+use hmac::Mac as _;
 use rand_core::TryCryptoRng;
 use zeroize::Zeroizing;
 
-use crate::code::{HmacSha256, tag};
+use crate::code::{keyed, tag};
 use crate::key::{HashKey, MAX_KEY_BYTES, MIN_KEY_BYTES, SEAL_KEY_BYTES, SealKey};
 use crate::{Error, Result};
 
@@ -96,10 +96,10 @@ impl KeySet {
             return Err(Error::KeyTooLong);
         }
         // HMAC takes a key of any length: these cannot fail.
-        let mut extract = HmacSha256::new_from_slice(&[0u8; 32]).map_err(|_| Error::KeyTooLong)?;
+        let mut extract = keyed(&[0u8; 32])?;
         extract.update(secret);
         let prk = Zeroizing::new(tag(extract));
-        let expand = HmacSha256::new_from_slice(&*prk).map_err(|_| Error::KeyTooLong)?;
+        let expand = keyed(&*prk)?;
         let key = |label: &str| -> Zeroizing<[u8; SEAL_KEY_BYTES]> {
             let mut mac = expand.clone();
             mac.update(context.as_bytes());
