@@ -161,12 +161,14 @@ impl Keyring {
         if previous.len() > MAX_PREVIOUS_SECRETS {
             return Err(Error::SecretCount);
         }
+        let current = KeySet::derive(context, current)?;
+        let mut sets = Vec::with_capacity(previous.len());
+        for secret in previous {
+            sets.push(KeySet::derive(context, secret)?);
+        }
         Ok(Self {
-            current: KeySet::derive(context, current)?,
-            previous: previous
-                .iter()
-                .map(|secret| KeySet::derive(context, secret))
-                .collect::<Result<_>>()?,
+            current,
+            previous: sets,
         })
     }
 

@@ -132,13 +132,16 @@ fn error_at(index: u32) -> Error {
         .unwrap_or(Error::Random)
 }
 
-/// `(name, value)` for each core constant, so that each name is written once.
+/// The core's bounds and defaults, so that JS validates with the same numbers: their
+/// names comma-separated, and their values in the same order, each name written once.
 macro_rules! limits {
-    ($($name:ident),* $(,)?) => { [$((stringify!($name), core::$name as f64)),*] };
+    ($first:ident $(, $name:ident)* $(,)?) => {
+        const LIMIT_NAMES: &str = concat!(stringify!($first) $(, ",", stringify!($name))*);
+        const LIMIT_VALUES: &[f64] = &[core::$first as f64 $(, core::$name as f64)*];
+    };
 }
 
-/// The core's bounds and defaults, so that JS validates with the same numbers.
-const LIMITS: [(&str, f64); 70] = limits![
+limits! {
     MIN_CODE_DIGITS,
     MAX_CODE_DIGITS,
     DEFAULT_CODE_DIGITS,
@@ -209,7 +212,7 @@ const LIMITS: [(&str, f64); 70] = limits![
     MAX_CONTEXT_BYTES,
     MAX_WEBHOOK_SECRET_BYTES,
     MAX_WEBHOOK_BODY_BYTES,
-];
+}
 
 /// Every name the wrapper pairs with a number, as comma-separated lists joined by `;`,
 /// each in the order of the indexes that cross the boundary: the limits (values in
@@ -218,7 +221,7 @@ const LIMITS: [(&str, f64); 70] = limits![
 #[wasm_bindgen]
 #[must_use]
 pub fn names() -> String {
-    let mut out = String::new();
+    let mut out = String::from(LIMIT_NAMES);
     let mut list = |names: &mut dyn Iterator<Item = &str>| {
         if !out.is_empty() {
             out.push(';');
@@ -230,9 +233,8 @@ pub fn names() -> String {
             out.push_str(name);
         }
     };
-    list(&mut LIMITS.iter().map(|(name, _)| *name));
     list(&mut core::Algorithm::ALL.iter().map(|a| a.name()));
-    list(&mut rulings::NAMES.iter().copied());
+    list(&mut ::core::iter::once(rulings::NAMES));
     list(&mut core::guard::Field::ALL.iter().map(|f| f.name()));
     list(&mut core::guard::Test::NAMES.iter().copied());
     list(&mut core::guard::Change::NAMES.iter().copied());
@@ -244,7 +246,7 @@ pub fn names() -> String {
 #[wasm_bindgen(js_name = limitValues)]
 #[must_use]
 pub fn limit_values() -> Vec<f64> {
-    LIMITS.iter().map(|(_, value)| *value).collect()
+    LIMIT_VALUES.to_vec()
 }
 
 // --- Hashing keys -------------------------------------------------------------------

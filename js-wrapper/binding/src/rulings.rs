@@ -1,6 +1,6 @@
 //! Every ruling through one export, [`rule`]: numbers in, numbers out.
 //!
-//! A ruling is named by its index in [`NAMES`] (which the wrapper reads once) and takes
+//! A ruling is named by its index in `NAMES` (which the wrapper reads once) and takes
 //! a flat list of numbers, in the order its arm below reads them. A challenge crosses as
 //! seven numbers (expires at, attempts, max attempts, consumed at, verified at, resends,
 //! last sent at; -1 for null), and a [`Write`] as one flat list: the count of clauses,
@@ -25,12 +25,12 @@ const NULL: f64 = -1.0;
 
 /// Declares the rulings once: the enum the dispatch matches on and the names JS reads.
 macro_rules! rulings {
-    ($($op:ident => $name:literal,)+) => {
+    ($first:ident => $first_name:literal, $($op:ident => $name:literal,)*) => {
         #[derive(Clone, Copy)]
-        enum Op { $($op,)+ }
-        const OPS: &[Op] = &[$(Op::$op,)+];
-        /// The rulings' names, in the order of their indexes.
-        pub(crate) const NAMES: &[&str] = &[$($name,)+];
+        enum Op { $first, $($op,)* }
+        const OPS: &[Op] = &[Op::$first, $(Op::$op,)*];
+        /// The rulings' names, comma-separated, in the order of their indexes.
+        pub(crate) const NAMES: &str = concat!($first_name $(, ",", $name)*);
     };
 }
 
@@ -369,13 +369,16 @@ mod tests {
     use super::*;
 
     fn op(name: &str) -> u32 {
-        let at = NAMES.iter().position(|&n| n == name).unwrap_or(usize::MAX);
+        let at = NAMES
+            .split(',')
+            .position(|n| n == name)
+            .unwrap_or(usize::MAX);
         u32::try_from(at).unwrap_or(u32::MAX)
     }
 
     #[test]
     fn names_and_ops_pair_up() {
-        assert_eq!(NAMES.len(), OPS.len());
+        assert_eq!(NAMES.split(',').count(), OPS.len());
         assert_eq!(Field::ALL.len(), 12);
         assert_eq!(rule(u32::MAX, &[]), Err(Error::Policy.into()));
         assert_eq!(rule(op("attempt"), &[1.0]), Err(Error::Policy.into()));
