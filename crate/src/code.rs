@@ -1,7 +1,7 @@
 //! One-time codes for SMS and e-mail: generation, keyed hashing, constant-time check.
 
 use alloc::string::String;
-use hmac::Mac;
+use hmac::{KeyInit as _, Mac};
 use rand_core::TryCryptoRng;
 use subtle::ConstantTimeEq;
 
@@ -23,6 +23,26 @@ pub const MAX_CODE_BYTES: usize = 64;
 
 /// HMAC-SHA-256, the keyed hash of every stored code.
 pub(crate) type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// HMAC-SHA-256 keyed with `key` (any length: a long key is hashed first). Every keyed
+/// hash of the crate starts here, so the wasm holds one copy of the keying.
+#[inline(never)]
+pub(crate) fn keyed(key: &[u8]) -> Result<HmacSha256> {
+    HmacSha256::new_from_slice(key).map_err(|_| Error::KeyTooLong)
+}
+
+/// The tag of a finished HMAC-SHA-256. Every keyed hash of the crate ends here, so the
+/// wasm holds one copy of the finalisation rather than one per caller.
+#[inline(never)]
+pub(crate) fn tag(mac: HmacSha256) -> [u8; 32] {
+    mac.finalize().into_bytes().into()
+}
+
+/// A 32-byte digest as 64 lowercase hex characters (one copy, as for [`tag`]).
+#[inline(never)]
+pub(crate) fn hex(digest: &[u8; 32]) -> String {
+    base16ct::lower::encode_string(digest)
+}
 
 /// Draws a uniformly random code of `digits` decimal digits.
 ///
@@ -86,8 +106,7 @@ fn mac(code: &str, key: &HashKey, salt: &[u8]) -> Result<HmacSha256> {
 /// [`Error::SaltLength`] for a salt outside [`MIN_SALT_BYTES`]..=[`MAX_SALT_BYTES`];
 /// [`Error::CodeFormat`] for an empty code or one longer than [`MAX_CODE_BYTES`].
 pub fn hash_code(code: &str, key: &HashKey, salt: &[u8]) -> Result<String> {
-    let tag = mac(code, key, salt)?.finalize().into_bytes();
-    Ok(base16ct::lower::encode_string(&tag))
+    Ok(hex(&tag(mac(code, key, salt)?)))
 }
 
 /// Whether `code` matches a hash made by [`hash_code`] with the same key and salt.
@@ -103,8 +122,8 @@ pub fn verify_code(code: &str, hash: &str, key: &HashKey, salt: &[u8]) -> Result
     if decoded.len() != 32 {
         return Err(Error::HashFormat);
     }
-    let tag = mac(code, key, salt)?.finalize().into_bytes();
-    Ok(bool::from(tag.as_slice().ct_eq(&expected)))
+    let tag = tag(mac(code, key, salt)?);
+    Ok(bool::from(tag.ct_eq(&expected)))
 }
 
 #[cfg(test)]

@@ -43,8 +43,9 @@ impl HashKey {
     /// [`Error::KeyTooShort`] or [`Error::KeyTooLong`].
     pub fn new(key: &[u8]) -> Result<Self> {
         check_length(key, MIN_KEY_BYTES, MAX_KEY_BYTES)?;
-        let keyed = HmacSha256::new_from_slice(key).map_err(|_| Error::KeyTooLong)?;
-        Ok(Self { keyed })
+        Ok(Self {
+            keyed: crate::code::keyed(key)?,
+        })
     }
 
     /// A fresh MAC under this key.

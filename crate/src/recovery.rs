@@ -40,18 +40,18 @@ pub fn generate_recovery_codes<R: TryCryptoRng + ?Sized>(
         return Err(Error::RecoveryCount);
     }
     let mut pool = RandomBytes::default();
-    (0..count)
-        .map(|_| {
-            let mut code = String::with_capacity(CODE_CHARS + CODE_CHARS / GROUP);
-            for i in 0..CODE_CHARS {
-                if i > 0 && i % GROUP == 0 {
-                    code.push('-');
-                }
-                code.push(pool.pick(rng)?);
+    let mut codes = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+    for _ in 0..count {
+        let mut code = String::with_capacity(CODE_CHARS + CODE_CHARS / GROUP);
+        for i in 0..CODE_CHARS {
+            if i > 0 && i % GROUP == 0 {
+                code.push('-');
             }
-            Ok(code)
-        })
-        .collect()
+            code.push(pool.pick(rng)?);
+        }
+        codes.push(code);
+    }
+    Ok(codes)
 }
 
 /// A buffer of random bytes, refilled 64 at a time, so that a set of codes costs a

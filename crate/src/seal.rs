@@ -5,8 +5,8 @@
 
 use alloc::{string::String, vec::Vec};
 use base64ct::{Base64UrlUnpadded, Encoding as _};
-use chacha20poly1305::XNonce;
-use chacha20poly1305::aead::{Aead as _, Payload};
+use chacha20poly1305::aead::AeadInOut as _;
+use chacha20poly1305::{Tag, XNonce};
 use rand_core::TryCryptoRng;
 use zeroize::Zeroizing;
 
@@ -17,6 +17,8 @@ use crate::{Error, Result};
 const PREFIX: &str = "v1.";
 /// XChaCha20 nonce bytes: 192 bits, so random nonces never collide in practice.
 const NONCE_BYTES: usize = 24;
+/// Poly1305's tag, after the ciphertext.
+const TAG_BYTES: usize = 16;
 /// Longest plaintext or associated data, in bytes.
 pub const MAX_SEAL_BYTES: usize = 4096;
 
@@ -36,17 +38,21 @@ pub fn seal<R: TryCryptoRng + ?Sized>(
     }
     let mut nonce = XNonce::default();
     rng.try_fill_bytes(&mut nonce).map_err(|_| Error::Random)?;
-    let payload = Payload {
-        msg: plaintext,
-        aad: associated_data,
-    };
-    let sealed = key
-        .cipher
-        .encrypt(&nonce, payload)
-        .map_err(|_| Error::SealLength)?;
-    let mut out = Vec::with_capacity(NONCE_BYTES.saturating_add(sealed.len()));
+    // nonce || ciphertext || tag, the ciphertext made in place over a copy of the
+    // plaintext (which it overwrites).
+    let mut out = Vec::with_capacity(
+        NONCE_BYTES
+            .saturating_add(plaintext.len())
+            .saturating_add(TAG_BYTES),
+    );
     out.extend_from_slice(&nonce);
-    out.extend_from_slice(&sealed);
+    out.extend_from_slice(plaintext);
+    let (_, message) = out.split_at_mut(NONCE_BYTES);
+    let tag = key
+        .cipher
+        .encrypt_inout_detached(&nonce, associated_data, message.into())
+        .map_err(|_| Error::SealLength)?;
+    out.extend_from_slice(&tag);
     Ok([PREFIX, &Base64UrlUnpadded::encode_string(&out)].concat())
 }
 
@@ -60,20 +66,24 @@ pub fn open(key: &SealKey, sealed: &str, associated_data: &[u8]) -> Result<Zeroi
     if encoded.len() > MAX_SEAL_BYTES.saturating_mul(2) {
         return Err(Error::Unseal);
     }
-    let bytes = Base64UrlUnpadded::decode_vec(encoded).map_err(|_| Error::Unseal)?;
-    if bytes.len() < NONCE_BYTES {
-        return Err(Error::Unseal);
-    }
-    let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
-    let nonce = XNonce::try_from(nonce).map_err(|_| Error::Unseal)?;
-    let payload = Payload {
-        msg: ciphertext,
-        aad: associated_data,
-    };
+    // Zeroizing: once opened in place, these bytes hold the plaintext.
+    let mut bytes =
+        Zeroizing::new(Base64UrlUnpadded::decode_vec(encoded).map_err(|_| Error::Unseal)?);
+    let length = bytes
+        .len()
+        .checked_sub(NONCE_BYTES.saturating_add(TAG_BYTES))
+        .ok_or(Error::Unseal)?;
+    let (nonce, rest) = bytes.split_at_mut(NONCE_BYTES);
+    let (message, tag) = rest.split_at_mut(length);
+    let nonce = XNonce::try_from(&*nonce).map_err(|_| Error::Unseal)?;
+    let tag = Tag::try_from(&*tag).map_err(|_| Error::Unseal)?;
     key.cipher
-        .decrypt(&nonce, payload)
-        .map(Zeroizing::new)
-        .map_err(|_| Error::Unseal)
+        .decrypt_inout_detached(&nonce, associated_data, message.into(), &tag)
+        .map_err(|_| Error::Unseal)?;
+    // The plaintext to the front, and nothing after it.
+    bytes.copy_within(NONCE_BYTES..NONCE_BYTES.saturating_add(length), 0);
+    bytes.truncate(length);
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -106,6 +116,45 @@ mod tests {
             open(&key(2), &sealed, b"user:42").err(),
             Some(Error::Unseal)
         );
+    }
+
+    /// The layout is the AEAD's own (`nonce || ciphertext || tag`): what `Aead::encrypt`
+    /// seals opens here, and what is sealed here opens with `Aead::decrypt`.
+    #[test]
+    fn the_layout_is_the_aead_one() {
+        use chacha20poly1305::aead::{Aead, Payload};
+        let key = key(5);
+        let nonce = XNonce::from([9u8; NONCE_BYTES]);
+        let theirs = key
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: b"secret",
+                    aad: b"ad",
+                },
+            )
+            .unwrap();
+        let sealed = [
+            PREFIX,
+            &Base64UrlUnpadded::encode_string(&[&nonce[..], &theirs].concat()),
+        ]
+        .concat();
+        assert_eq!(open(&key, &sealed, b"ad").unwrap().as_slice(), b"secret");
+        let ours = seal(&mut ChaCha20Rng::seed_from_u64(3), &key, b"secret", b"ad").unwrap();
+        let bytes = Base64UrlUnpadded::decode_vec(&ours[PREFIX.len()..]).unwrap();
+        let (nonce, rest) = bytes.split_at(NONCE_BYTES);
+        let opened = key
+            .cipher
+            .decrypt(
+                &XNonce::try_from(nonce).unwrap(),
+                Payload {
+                    msg: rest,
+                    aad: b"ad",
+                },
+            )
+            .unwrap();
+        assert_eq!(opened, b"secret");
     }
 
     #[test]

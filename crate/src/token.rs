@@ -38,7 +38,7 @@ pub fn generate_token<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<String> {
 /// lookup keeps working across a rotation of the hashing key.
 #[must_use]
 pub fn hash_token(token: &str) -> String {
-    base16ct::lower::encode_string(&Sha256::digest(token.as_bytes()))
+    crate::code::hex(&Sha256::digest(token.as_bytes()).into())
 }
 
 /// The HMAC-SHA-256 of a token under a server key, as 64 lowercase hex characters:
@@ -51,7 +51,7 @@ pub fn hash_token(token: &str) -> String {
 pub fn keyed_token_hash(token: &str, key: &HashKey) -> String {
     let mut mac = key.hmac();
     mac.update(token.as_bytes());
-    base16ct::lower::encode_string(&mac.finalize().into_bytes())
+    crate::code::hex(&crate::code::tag(mac))
 }
 
 /// A fresh random salt of [`SALT_BYTES`] bytes.

@@ -1,7 +1,6 @@
 //! `otpauth://` URIs in the Key Uri Format that authenticator apps scan from a QR code.
 
 use alloc::string::String;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::otp::TotpParams;
 use crate::secret::base32_encode;
@@ -10,12 +9,23 @@ use crate::{Error, Result, digits};
 /// Longest issuer or account name, in bytes.
 pub const MAX_LABEL_BYTES: usize = 256;
 
-/// Everything but RFC 3986 unreserved characters is percent-encoded.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+/// `text` with every byte of its UTF-8 percent-encoded (upper-case hex) but the RFC 3986
+/// unreserved characters: letters, digits, `-`, `.`, `_` and `~`.
+fn percent_encoded(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let hex = |nibble: u8| char::from(HEX.get(usize::from(nibble & 0xF)).copied().unwrap_or(b'0'));
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(hex(byte >> 4));
+            out.push(hex(byte));
+        }
+    }
+    out
+}
 
 /// What goes into an `otpauth://totp/` URI.
 #[derive(Clone, Copy, Debug)]
@@ -50,8 +60,8 @@ pub fn otpauth_uri(secret: &[u8], label: &OtpauthLabel<'_>, params: &TotpParams)
     }
     check_label(label.issuer)?;
     check_label(label.account)?;
-    let issuer: String = utf8_percent_encode(label.issuer, COMPONENT).collect();
-    let account: String = utf8_percent_encode(label.account, COMPONENT).collect();
+    let issuer = percent_encoded(label.issuer);
+    let account = percent_encoded(label.account);
     // Built by concatenation rather than `format!`, which would pull core::fmt into
     // the wasm for the sake of two small integers.
     Ok([
@@ -66,16 +76,11 @@ pub fn otpauth_uri(secret: &[u8], label: &OtpauthLabel<'_>, params: &TotpParams)
         "&algorithm=",
         params.algorithm().name(),
         "&digits=",
-        &digits::format(u64::from(params.digits()), decimal_width(params.digits())),
+        &digits::decimal(u64::from(params.digits())),
         "&period=",
-        &digits::format(u64::from(params.period()), decimal_width(params.period())),
+        &digits::decimal(u64::from(params.period())),
     ]
     .concat())
-}
-
-/// Number of decimal digits of `value` (at least one).
-fn decimal_width(value: u32) -> u32 {
-    value.checked_ilog10().unwrap_or(0).saturating_add(1)
 }
 
 #[cfg(test)]
@@ -97,6 +102,16 @@ mod tests {
                 "otpauth://totp/ACME%20Co:jane%2B1%40example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME%20Co&algorithm=SHA256&digits=8&period=60"
             )
         );
+    }
+
+    #[test]
+    fn only_unreserved_characters_stay_as_they_are() {
+        assert_eq!(percent_encoded("aZ09-._~"), "aZ09-._~");
+        assert_eq!(
+            percent_encoded(" /:?#[]@!$&'()*+,;=%"),
+            "%20%2F%3A%3F%23%5B%5D%40%21%24%26%27%28%29%2A%2B%2C%3B%3D%25"
+        );
+        assert_eq!(percent_encoded("é\u{7f}\u{1F600}"), "%C3%A9%7F%F0%9F%98%80");
     }
 
     #[test]

@@ -2,9 +2,8 @@
 //! request came from and how fresh it is.
 
 use alloc::string::String;
-use hmac::{KeyInit as _, Mac as _};
+use hmac::Mac as _;
 
-use crate::code::HmacSha256;
 use crate::{Error, Result};
 
 /// Longest webhook secret, in bytes. HMAC hashes longer keys down to 32 bytes anyway.
@@ -38,12 +37,11 @@ pub fn webhook_signature(secret: &[u8], timestamp_seconds: u64, body: &str) -> R
     if body.len() > MAX_WEBHOOK_BODY_BYTES {
         return Err(Error::BodyLength);
     }
-    let mut mac = HmacSha256::new_from_slice(secret).map_err(|_| Error::KeyTooLong)?;
+    let mut mac = crate::code::keyed(secret)?;
     mac.update(crate::digits::decimal(timestamp_seconds).as_bytes());
     mac.update(b".");
     mac.update(body.as_bytes());
-    let tag = mac.finalize().into_bytes();
-    Ok(["sha256=", &base16ct::lower::encode_string(&tag)].concat())
+    Ok(["sha256=", &crate::code::hex(&crate::code::tag(mac))].concat())
 }
 
 /// A request signed at a time: what goes in `X-Two-Factor-Timestamp` and

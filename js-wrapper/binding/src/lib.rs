@@ -13,9 +13,9 @@
 
 // Every export fails the same way, with a Fault, as said above.
 #![allow(clippy::missing_errors_doc)]
-// In the wasm, no std: its panic and formatting machinery would be a fifth of the module,
-// for messages that a trap never shows. A panic (none is reachable: the core has none)
-// traps, as `panic = "abort"` did.
+// In the wasm, no std: its panic and formatting machinery cost about 8 KiB, for messages
+// that a trap never shows. A panic (the core is written to have none, and the wrapper
+// checks every argument first) traps, as it did under `panic = "abort"` with std.
 #![cfg_attr(target_arch = "wasm32", no_std)]
 
 extern crate alloc;
@@ -132,13 +132,16 @@ fn error_at(index: u32) -> Error {
         .unwrap_or(Error::Random)
 }
 
-/// `(name, value)` for each core constant, so that each name is written once.
+/// The core's bounds and defaults, so that JS validates with the same numbers: their
+/// names comma-separated, and their values in the same order, each name written once.
 macro_rules! limits {
-    ($($name:ident),* $(,)?) => { [$((stringify!($name), core::$name as f64)),*] };
+    ($first:ident $(, $name:ident)* $(,)?) => {
+        const LIMIT_NAMES: &str = concat!(stringify!($first) $(, ",", stringify!($name))*);
+        const LIMIT_VALUES: &[f64] = &[core::$first as f64 $(, core::$name as f64)*];
+    };
 }
 
-/// The core's bounds and defaults, so that JS validates with the same numbers.
-const LIMITS: [(&str, f64); 70] = limits![
+limits! {
     MIN_CODE_DIGITS,
     MAX_CODE_DIGITS,
     DEFAULT_CODE_DIGITS,
@@ -209,7 +212,7 @@ const LIMITS: [(&str, f64); 70] = limits![
     MAX_CONTEXT_BYTES,
     MAX_WEBHOOK_SECRET_BYTES,
     MAX_WEBHOOK_BODY_BYTES,
-];
+}
 
 /// Every name the wrapper pairs with a number, as comma-separated lists joined by `;`,
 /// each in the order of the indexes that cross the boundary: the limits (values in
@@ -218,7 +221,7 @@ const LIMITS: [(&str, f64); 70] = limits![
 #[wasm_bindgen]
 #[must_use]
 pub fn names() -> String {
-    let mut out = String::new();
+    let mut out = String::from(LIMIT_NAMES);
     let mut list = |names: &mut dyn Iterator<Item = &str>| {
         if !out.is_empty() {
             out.push(';');
@@ -230,9 +233,8 @@ pub fn names() -> String {
             out.push_str(name);
         }
     };
-    list(&mut LIMITS.iter().map(|(name, _)| *name));
     list(&mut core::Algorithm::ALL.iter().map(|a| a.name()));
-    list(&mut rulings::NAMES.iter().copied());
+    list(&mut ::core::iter::once(rulings::NAMES));
     list(&mut core::guard::Field::ALL.iter().map(|f| f.name()));
     list(&mut core::guard::Test::NAMES.iter().copied());
     list(&mut core::guard::Change::NAMES.iter().copied());
@@ -244,7 +246,7 @@ pub fn names() -> String {
 #[wasm_bindgen(js_name = limitValues)]
 #[must_use]
 pub fn limit_values() -> Vec<f64> {
-    LIMITS.iter().map(|(_, value)| *value).collect()
+    LIMIT_VALUES.to_vec()
 }
 
 // --- Hashing keys -------------------------------------------------------------------
@@ -255,26 +257,34 @@ const CACHED_KEYS: usize = 4;
 
 /// The last hashing keys and their keyed HMAC states. A server hashes with the same
 /// few keys over and over, so keying HMAC once instead of per call halves the work.
-static HASH_KEYS: Mutex<Vec<(Zeroizing<Vec<u8>>, HashKey)>> = Mutex::new(Vec::new());
+static HASH_KEYS: Mutex<KeyCache> = Mutex::new(Vec::new());
+
+type KeyCache = Vec<(Zeroizing<Vec<u8>>, HashKey)>;
+
+/// The position in `cache` of the [`HashKey`] for `key`, made and cached when missing.
+/// Not generic, so the wasm holds one copy of it for every export that hashes.
+#[inline(never)]
+fn cached(cache: &mut KeyCache, key: &[u8]) -> Result<usize, Error> {
+    let hit = cache
+        .iter()
+        .position(|(bytes, _)| bytes.len() == key.len() && bool::from(bytes.as_slice().ct_eq(key)));
+    if let Some(index) = hit {
+        return Ok(index);
+    }
+    if cache.len() >= CACHED_KEYS {
+        cache.remove(0);
+    }
+    cache.push((Zeroizing::new(key.to_vec()), HashKey::new(key)?));
+    Ok(cache.len().saturating_sub(1))
+}
 
 /// Runs `f` with the [`HashKey`] for `key`, reusing a cached one when the bytes match.
 fn with_hash_key<T>(key: &[u8], f: impl FnOnce(&HashKey) -> Result<T, Error>) -> Out<T> {
-    {
-        let mut cache = HASH_KEYS.lock();
-        let hit = cache.iter().position(|(bytes, _)| {
-            bytes.len() == key.len() && bool::from(bytes.as_slice().ct_eq(key))
-        });
-        if hit.is_none() {
-            if cache.len() >= CACHED_KEYS {
-                cache.remove(0);
-            }
-            cache.push((Zeroizing::new(key.to_vec()), HashKey::new(key)?));
-        }
-        let found = hit.map_or_else(|| cache.last(), |index| cache.get(index));
-        match found {
-            Some((_, hash_key)) => Ok(f(hash_key)?),
-            None => Err(Error::KeyTooShort.into()),
-        }
+    let mut cache = HASH_KEYS.lock();
+    let index = cached(&mut cache, key)?;
+    match cache.get(index) {
+        Some((_, hash_key)) => Ok(f(hash_key)?),
+        None => Err(Error::KeyTooShort.into()),
     }
 }
 

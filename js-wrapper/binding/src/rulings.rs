@@ -1,6 +1,6 @@
 //! Every ruling through one export, [`rule`]: numbers in, numbers out.
 //!
-//! A ruling is named by its index in [`NAMES`] (which the wrapper reads once) and takes
+//! A ruling is named by its index in `NAMES` (which the wrapper reads once) and takes
 //! a flat list of numbers, in the order its arm below reads them. A challenge crosses as
 //! seven numbers (expires at, attempts, max attempts, consumed at, verified at, resends,
 //! last sent at; -1 for null), and a [`Write`] as one flat list: the count of clauses,
@@ -9,7 +9,6 @@
 //! verdicts are indexes into the name lists of [`crate::names`]. `admits` reads a guard
 //! in the same form, after a row given as one value per field.
 
-use alloc::vec;
 use alloc::vec::Vec;
 
 use two_factor_core::guard::{Field, Test, Write};
@@ -26,12 +25,12 @@ const NULL: f64 = -1.0;
 
 /// Declares the rulings once: the enum the dispatch matches on and the names JS reads.
 macro_rules! rulings {
-    ($($op:ident => $name:literal,)+) => {
+    ($first:ident => $first_name:literal, $($op:ident => $name:literal,)*) => {
         #[derive(Clone, Copy)]
-        enum Op { $($op,)+ }
-        const OPS: &[Op] = &[$(Op::$op,)+];
-        /// The rulings' names, in the order of their indexes.
-        pub(crate) const NAMES: &[&str] = &[$($name,)+];
+        enum Op { $first, $($op,)* }
+        const OPS: &[Op] = &[Op::$first, $(Op::$op,)*];
+        /// The rulings' names, comma-separated, in the order of their indexes.
+        pub(crate) const NAMES: &str = concat!($first_name $(, ",", $name)*);
     };
 }
 
@@ -159,9 +158,10 @@ fn verdict_index(verdict: ChallengeVerdict) -> f64 {
     )
 }
 
-/// `head`, then `write` in the flat form of the module comment.
+/// `head`, then `write` in the flat form of the module comment. It takes the write, so
+/// that a write is dropped here, once, rather than in every arm of [`rule`].
 #[inline(never)]
-fn encoded(head: &[f64], write: Option<&Write>) -> Vec<f64> {
+fn encoded(head: &[f64], write: Option<Write>) -> Vec<f64> {
     let mut out = head.to_vec();
     if let Some(write) = write {
         out.push(index(write.guard.len()));
@@ -181,15 +181,22 @@ fn encoded(head: &[f64], write: Option<&Write>) -> Vec<f64> {
     out
 }
 
-fn write(write: &Write) -> Vec<f64> {
+/// Numbers out, as a fresh list (one copy of the allocation for every arm).
+#[inline(never)]
+fn numbers(values: &[f64]) -> Vec<f64> {
+    values.to_vec()
+}
+
+fn write(write: Write) -> Vec<f64> {
     encoded(&[], Some(write))
 }
 
 /// `[verdict, ...write]`, the write only when there is one.
+#[inline(never)]
 fn verdict_and_write(ruling: Result<Write, ChallengeVerdict>) -> Vec<f64> {
     match ruling {
-        Ok(write) => encoded(&[verdict_index(ChallengeVerdict::Active)], Some(&write)),
-        Err(verdict) => vec![verdict_index(verdict)],
+        Ok(write) => encoded(&[verdict_index(ChallengeVerdict::Active)], Some(write)),
+        Err(verdict) => numbers(&[verdict_index(verdict)]),
     }
 }
 
@@ -214,7 +221,7 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
             let now = a.time()?;
             let rules = CodeRules::new(a.count()?, a.count()?)?;
             let c = Challenge::open(&rules, now, a.flag()?)?;
-            vec![number(c.expires_at), c.last_sent_at.map_or(NULL, number)]
+            numbers(&[number(c.expires_at), c.last_sent_at.map_or(NULL, number)])
         }
         // challenge, now -> [verdict, ...write while active]
         Op::Attempt => verdict_and_write(a.challenge()?.attempt(a.time()?)),
@@ -231,53 +238,53 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
             let rules = CodeRules::new(a.count()?, c.max_attempts)?;
             let policy = ResendPolicy::new(a.count()?, a.count()?)?;
             match c.resend(&rules, &policy, now) {
-                Ok(resend) => encoded(&[0.0, number(resend.expires_at)], Some(&resend.write)),
-                Err(ResendRefusal::Closed(verdict)) => vec![1.0, verdict_index(verdict)],
-                Err(ResendRefusal::CoolingDown { until }) => vec![2.0, number(until)],
-                Err(ResendRefusal::CapReached) => vec![3.0],
+                Ok(resend) => encoded(&[0.0, number(resend.expires_at)], Some(resend.write)),
+                Err(ResendRefusal::Closed(verdict)) => numbers(&[1.0, verdict_index(verdict)]),
+                Err(ResendRefusal::CoolingDown { until }) => numbers(&[2.0, number(until)]),
+                Err(ResendRefusal::CapReached) => numbers(&[3.0]),
             }
         }
         // challenge, now -> [verdict, ...write when just found expired]
         Op::Settle => {
             let (verdict, settle) = a.challenge()?.settle(a.time()?);
-            encoded(&[verdict_index(verdict)], settle.as_ref())
+            encoded(&[verdict_index(verdict)], settle)
         }
         // challenge -> write
-        Op::Release => write(&a.challenge()?.release()),
-        Op::Unsent => write(&a.challenge()?.unsent()),
+        Op::Release => write(a.challenge()?.release()),
+        Op::Unsent => write(a.challenge()?.unsent()),
         // -> write
-        Op::EndAll => write(&Challenge::end_all()),
-        Op::Close => write(&Challenge::close()),
+        Op::EndAll => write(Challenge::end_all()),
+        Op::Close => write(Challenge::close()),
         // challenge, now, cooldown -> [when]
         Op::ResendAvailableAt => {
             let c = a.challenge()?;
             let now = a.time()?;
-            vec![number(c.resend_available_at(a.count()?, now))]
+            numbers(&[number(c.resend_available_at(a.count()?, now))])
         }
         // challenge -> [guesses left]
-        Op::AttemptsRemaining => vec![f64::from(a.challenge()?.attempts_remaining())],
+        Op::AttemptsRemaining => numbers(&[f64::from(a.challenge()?.attempts_remaining())]),
         // challenge, now -> [0 or 1]
         Op::AuthorisesEnrolment => {
             let c = a.challenge()?;
-            vec![f64::from(u8::from(c.authorises_enrolment(a.time()?)))]
+            numbers(&[f64::from(u8::from(c.authorises_enrolment(a.time()?)))])
         }
         // now, expires at -> [minutes]
         Op::MinutesLeft => {
             let now = a.time()?;
-            vec![number(core::minutes_left(a.time()?, now))]
+            numbers(&[number(core::minutes_left(a.time()?, now))])
         }
         // now -> [time]
-        Op::PurgeBefore => vec![number(core::purge_before(a.time()?))],
+        Op::PurgeBefore => numbers(&[number(core::purge_before(a.time()?))]),
         // now, ttl -> [time]
-        Op::CodeExpiresAt => vec![number(core::code_expires_at(a.time()?, a.count()?)?)],
+        Op::CodeExpiresAt => numbers(&[number(core::code_expires_at(a.time()?, a.count()?)?)]),
         // now, last sent at, resends, cooldown, max resends -> [0] allowed, [1] cap,
         // [2, until] cooling down
         Op::ResendVerdict => {
             let (now, last_sent_at, resends) = (a.time()?, a.time()?, a.count()?);
             match ResendPolicy::new(a.count()?, a.count()?)?.allows(resends, last_sent_at, now) {
-                Ok(()) => vec![0.0],
-                Err(ResendRefusal::CoolingDown { until }) => vec![2.0, number(until)],
-                Err(_) => vec![1.0],
+                Ok(()) => numbers(&[0.0]),
+                Err(ResendRefusal::CoolingDown { until }) => numbers(&[2.0, number(until)]),
+                Err(_) => numbers(&[1.0]),
             }
         }
         // now, failures, last failure at, threshold, duration -> [0] open, [1, until]
@@ -285,25 +292,25 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
             let (now, failures, last_failure_at) = (a.time()?, a.count()?, a.time()?);
             let policy = lockout_policy(a)?;
             match core::lockout_verdict(&policy, failures, last_failure_at, now) {
-                core::LockoutVerdict::Open => vec![0.0],
-                core::LockoutVerdict::Locked { until } => vec![1.0, number(until)],
+                core::LockoutVerdict::Open => numbers(&[0.0]),
+                core::LockoutVerdict::Locked { until } => numbers(&[1.0, number(until)]),
             }
         }
         // now, threshold, duration -> [failures below, last failure at most or -1]
         Op::LockoutGuard => {
             let now = a.time()?;
             let guard = core::lockout_guard(&lockout_policy(a)?, now);
-            vec![
+            numbers(&[
                 f64::from(guard.failures_below),
                 guard.last_failure_at_most.map_or(NULL, number),
-            ]
+            ])
         }
         // now, threshold, duration -> write
         Op::LockoutTake => {
             let now = a.time()?;
-            write(&core::lockout_take(&lockout_policy(a)?, now))
+            write(core::lockout_take(&lockout_policy(a)?, now))
         }
-        Op::FailuresReset => write(&core::failures_reset()),
+        Op::FailuresReset => write(core::failures_reset()),
         // now, cap, window, ...times -> [0, ...times to store] or [1, retry at]
         Op::RateVerdict => {
             let now = a.time()?;
@@ -316,7 +323,7 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
                     out.extend(times.into_iter().map(number));
                     out
                 }
-                RateVerdict::Capped { retry_at } => vec![1.0, number(retry_at)],
+                RateVerdict::Capped { retry_at } => numbers(&[1.0, number(retry_at)]),
             }
         }
         // window, ...times -> [when, or -1 for no times]
@@ -326,20 +333,20 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
                 return Err(Error::Policy.into());
             }
             let times = Args(a.0).times()?;
-            vec![core::rate_kept_until(&times, window).map_or(NULL, number)]
+            numbers(&[core::rate_kept_until(&times, window).map_or(NULL, number)])
         }
         // step -> write
-        Op::TotpAccept => write(&core::totp_accept(a.time()?)),
+        Op::TotpAccept => write(core::totp_accept(a.time()?)),
         // now -> write
-        Op::RecoverySpend => write(&core::recovery_spend(a.time()?)),
+        Op::RecoverySpend => write(core::recovery_spend(a.time()?)),
         // now, days -> [until]
         Op::DeviceTrustedUntil => {
-            vec![number(core::device_trusted_until(a.time()?, a.count()?)?)]
+            numbers(&[number(core::device_trusted_until(a.time()?, a.count()?)?)])
         }
         // now, expires at -> [] once the trust has ended, else write
         Op::DeviceUse => {
             let now = a.time()?;
-            core::device_use(a.time()?, now).map_or_else(Vec::new, |use_| write(&use_))
+            core::device_use(a.time()?, now).map_or_else(Vec::new, write)
         }
         // a value (or -1) for each field, then a guard -> [1] when the row meets it, [0]
         Op::Admits => {
@@ -352,7 +359,7 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
                 let at = Field::ALL.iter().position(|&f| f == field);
                 at.and_then(|at| row.get(at)).copied().flatten()
             };
-            vec![f64::from(u8::from(guard.admits(stored)))]
+            numbers(&[f64::from(u8::from(guard.admits(stored)))])
         }
     })
 }
@@ -362,13 +369,16 @@ mod tests {
     use super::*;
 
     fn op(name: &str) -> u32 {
-        let at = NAMES.iter().position(|&n| n == name).unwrap_or(usize::MAX);
+        let at = NAMES
+            .split(',')
+            .position(|n| n == name)
+            .unwrap_or(usize::MAX);
         u32::try_from(at).unwrap_or(u32::MAX)
     }
 
     #[test]
     fn names_and_ops_pair_up() {
-        assert_eq!(NAMES.len(), OPS.len());
+        assert_eq!(NAMES.split(',').count(), OPS.len());
         assert_eq!(Field::ALL.len(), 12);
         assert_eq!(rule(u32::MAX, &[]), Err(Error::Policy.into()));
         assert_eq!(rule(op("attempt"), &[1.0]), Err(Error::Policy.into()));
