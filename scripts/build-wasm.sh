@@ -23,10 +23,12 @@ node_modules/.bin/wasm-opt -Oz --converge \
 bytes=$(wc -c < "$out/two_factor_wasm_bg.wasm")
 echo "built $out/two_factor_wasm_bg.wasm: $bytes bytes"
 
-# The size budget of the shipped .wasm (issue 18): 96 KiB. Every login process compiles
-# it at start-up, so growth must be a decision, not an accident: raise this number in
-# the same commit as whatever needs the bytes, and say why.
-max_wasm_bytes=98304
+# The size budget of the shipped .wasm: 100 KiB. Every login process compiles it at
+# start-up, so growth must be a decision, not an accident: raise this number in the same
+# commit as whatever needs the bytes, and say why. (Issue 18 asked for 96 KiB; the 2.5 KB
+# above that are RustCrypto's hkdf and base32ct, kept rather than hand-written
+# replacements of key derivation and of the encoding of TOTP secrets.)
+max_wasm_bytes=102400
 if [ "$bytes" -gt "$max_wasm_bytes" ]; then
   echo "error: $out/two_factor_wasm_bg.wasm is $bytes bytes, over the budget of $max_wasm_bytes (max_wasm_bytes in $0) by $((bytes - max_wasm_bytes)) (twiggy top on $wasm shows where the bytes go)" >&2
   exit 1

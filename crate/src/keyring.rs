@@ -13,11 +13,11 @@
 use alloc::{string::String, vec::Vec};
 use core::fmt;
 
-use hmac::Mac as _;
+use hkdf::Hkdf;
 use rand_core::TryCryptoRng;
+use sha2::Sha256;
 use zeroize::Zeroizing;
 
-use crate::code::{keyed, tag};
 use crate::key::{HashKey, MAX_KEY_BYTES, MIN_KEY_BYTES, SEAL_KEY_BYTES, SealKey};
 use crate::{Error, Result};
 
@@ -83,11 +83,8 @@ struct KeySet {
 }
 
 impl KeySet {
-    /// HKDF-SHA-256 (RFC 5869) written out over the crate's one HMAC, as a 32-byte key
-    /// needs it: the pseudorandom key is the HMAC of the secret under an empty salt (a
-    /// block of zeros), and each key the HMAC of `"{context} {label}"` and the byte 1
-    /// under that: the first and only output block. The tests check it against the
-    /// `hkdf` crate and Node's `hkdfSync`.
+    /// Each key is HKDF-SHA-256 (RFC 5869, the RustCrypto `hkdf` crate) of the secret,
+    /// with no salt and the info `"{context} {label}"`.
     fn derive(context: &str, secret: &[u8]) -> Result<Self> {
         if secret.len() < MIN_KEY_BYTES {
             return Err(Error::KeyTooShort);
@@ -95,23 +92,18 @@ impl KeySet {
         if secret.len() > MAX_KEY_BYTES {
             return Err(Error::KeyTooLong);
         }
-        // HMAC takes a key of any length: these cannot fail.
-        let mut extract = keyed(&[0u8; 32])?;
-        extract.update(secret);
-        let prk = Zeroizing::new(tag(extract));
-        let expand = keyed(&*prk)?;
-        let key = |label: &str| -> Zeroizing<[u8; SEAL_KEY_BYTES]> {
-            let mut mac = expand.clone();
-            mac.update(context.as_bytes());
-            mac.update(b" ");
-            mac.update(label.as_bytes());
-            mac.update(&[1]);
-            Zeroizing::new(tag(mac))
+        let hkdf = Hkdf::<Sha256>::new(None, secret);
+        let key = |label: &str| -> Result<Zeroizing<[u8; SEAL_KEY_BYTES]>> {
+            let mut okm = Zeroizing::new([0u8; SEAL_KEY_BYTES]);
+            // 32 bytes is far below HKDF-SHA-256's limit of 255 × 32: this cannot fail.
+            hkdf.expand_multi_info(&[context.as_bytes(), b" ", label.as_bytes()], &mut *okm)
+                .map_err(|_| Error::KeyTooLong)?;
+            Ok(okm)
         };
         Ok(Self {
-            code: HashKey::new(&*key(CODE_LABEL))?,
-            token: HashKey::new(&*key(TOKEN_LABEL))?,
-            seal: SealKey::new(&*key(SEAL_LABEL))?,
+            code: HashKey::new(&*key(CODE_LABEL)?)?,
+            token: HashKey::new(&*key(TOKEN_LABEL)?)?,
+            seal: SealKey::new(&*key(SEAL_LABEL)?)?,
         })
     }
 }
