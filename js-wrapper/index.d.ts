@@ -300,7 +300,7 @@ export function signWebhook(opts: { secret: string | Uint8Array; now?: number; b
 /** A stored field a write's condition reads or its changes set, named as the plugin's attributes. */
 export type WriteField =
   | 'expiresAt' | 'attempts' | 'consumedAt' | 'verifiedAt' | 'resends' | 'lastSentAt'
-  | 'destination' | 'failures' | 'lastFailureAt' | 'totpLastStep' | 'lastUsedAt' | 'usedAt';
+  | 'destination' | 'failures' | 'lastFailureAt' | 'totpLastStep' | 'lastUsedAt' | 'usedAt' | 'recoveryGeneration';
 
 /**
  * A write the core ruled: apply `changes` only to a row that meets `guard` (every clause
@@ -360,6 +360,12 @@ export function challengeClose(): Write;
 /** For all of a user's challenges when their credentials change: the condition picks those that could still lead to a session (open ones, verified enrolments). */
 export function challengeEndAll(): Write;
 
+/**
+ * The write, for every challenge row, that forgets where the code of each challenge that
+ * ended by `now` went (its destination cleared): a store applies it to all rows at once.
+ */
+export function challengeForgetEnded(opts?: { now?: number }): Write;
+
 /** When the client may ask for another code: the end of the cooldown, or now. */
 export function resendAvailableAt(challenge: ChallengeState, opts?: { now?: number; cooldownSeconds?: number }): number;
 
@@ -386,6 +392,13 @@ export function totpAccept(step: number): Write;
 
 /** When the last of `times` leaves a window of `windowSeconds`, or null for none: a stored limit may be forgotten then. */
 export function rateKeptUntil(opts: { times: number[]; windowSeconds: number }): number | null;
+
+/**
+ * The write that moves the account's set of recovery codes on from number `generation`
+ * (0 before the first set; read before the caller's proof) to the next, only while it is
+ * still that one: of concurrent regenerations, exactly one makes a set.
+ */
+export function recoveryClaim(opts: { generation: number }): Write;
 
 /** The write that spends a recovery code at `now`, once. */
 export function recoverySpend(opts?: { now?: number }): Write;

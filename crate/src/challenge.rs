@@ -392,6 +392,17 @@ impl Challenge {
             .change(Field::ExpiresAt, Change::Set(0))
     }
 
+    /// Forgets where the code of every challenge that ended by `now` went: the write is
+    /// for all challenge rows, and its condition picks the expired ones that still hold a
+    /// destination. (A consumed challenge forgot it in the consuming write.)
+    #[must_use]
+    pub fn forget_ended(now: u64) -> Write {
+        Write::new()
+            .when(Field::ExpiresAt, Test::AtMost(now))
+            .when(Field::Destination, Test::NotNull)
+            .change(Field::Destination, Change::Clear)
+    }
+
     /// Ends the challenge for good (an enrolment that completed, an expiry made final).
     #[must_use]
     pub fn close() -> Write {

@@ -40,6 +40,9 @@ pub enum Field {
     LastUsedAt,
     /// When a recovery code was spent (unix ms).
     UsedAt,
+    /// The number of a user's current set of recovery codes (0, or null in rows made
+    /// before sets were numbered, until the first set).
+    RecoveryGeneration,
 }
 
 impl Field {
@@ -57,6 +60,7 @@ impl Field {
         Field::TotpLastStep,
         Field::LastUsedAt,
         Field::UsedAt,
+        Field::RecoveryGeneration,
     ];
 
     /// The attribute's name, such as `expiresAt`.
@@ -75,6 +79,7 @@ impl Field {
             Field::TotpLastStep => "totpLastStep",
             Field::LastUsedAt => "lastUsedAt",
             Field::UsedAt => "usedAt",
+            Field::RecoveryGeneration => "recoveryGeneration",
         }
     }
 }
@@ -275,7 +280,7 @@ mod tests {
             write.applied(row(None, None)),
             vec![(Field::Attempts, Some(3))]
         );
-        assert_eq!(Field::ALL.len(), 12);
+        assert_eq!(Field::ALL.len(), 13);
         for test in [
             Test::IsNull,
             Test::NotNull,

@@ -140,8 +140,8 @@ pub use otp::{
 pub use rand_core::TryCryptoRng;
 pub use recovery::{
     DEFAULT_RECOVERY_CODES, MAX_RECOVERY_CODES, MAX_RECOVERY_INPUT_BYTES, MIN_RECOVERY_CODES,
-    generate_recovery_codes, hash_recovery_code, normalize_recovery_code, recovery_spend,
-    verify_recovery_code,
+    generate_recovery_codes, hash_recovery_code, normalize_recovery_code, recovery_claim,
+    recovery_spend, verify_recovery_code,
 };
 pub use seal::{MAX_SEAL_BYTES, open, seal};
 pub use secret::{

@@ -139,6 +139,29 @@ pub fn verify_recovery_code(code: &str, hash: &str, key: &HashKey, salt: &[u8]) 
     Ok(matched && canonical.is_ok())
 }
 
+/// The write that makes way for a new set of recovery codes: the account's set number
+/// moves on from `from` (the number the caller read before proving anything) to the next,
+/// and only while it is still `from` (0 matches the null of rows made before sets were
+/// numbered). Of any number of concurrent regenerations, or racing first factors, exactly
+/// one makes a set. (`from` is a safe integer: the next number never wraps.)
+#[must_use]
+pub fn recovery_claim(from: u64) -> crate::guard::Write {
+    use crate::guard::{Change, Field, Test, Write};
+    let current = Write::new();
+    let current = if from == 0 {
+        current.when_any(&[
+            (Field::RecoveryGeneration, Test::IsNull),
+            (Field::RecoveryGeneration, Test::Equals(0)),
+        ])
+    } else {
+        current.when(Field::RecoveryGeneration, Test::Equals(from))
+    };
+    current.change(
+        Field::RecoveryGeneration,
+        Change::Set(from.saturating_add(1)),
+    )
+}
+
 /// The write that spends a recovery code at `now`: once, so of two requests with the same
 /// code, one wins.
 #[must_use]

@@ -239,6 +239,11 @@ module.exports = ({ core, names, L }) => {
       return decode(rule('endAll', []));
     },
 
+    /** The write, for every challenge row, that forgets where the code of each one ended by `now` went. */
+    challengeForgetEnded(opts = {}) {
+      return decode(rule('forgetEnded', [nowOf(opts, 'opts')]));
+    },
+
     /** Ends a challenge for good (any challenge: the write needs no ruling). */
     challengeClose() {
       return decode(rule('close', []));
@@ -295,6 +300,15 @@ module.exports = ({ core, names, L }) => {
       const times = check.times(opts.times, 'times', L.MAX_RATE_CAP);
       const [until] = rule('rateKeptUntil', [rateWindow(opts.windowSeconds), ...times]);
       return until === NULL ? null : until;
+    },
+
+    /**
+     * The write that moves the account's set of recovery codes on from number `generation`
+     * (read before the caller's proof) to the next, only while it is still that one.
+     */
+    recoveryClaim(opts = {}) {
+      check.options(opts, 'opts', ['generation']);
+      return decode(rule('recoveryClaim', [check.count(opts.generation, 'generation')]));
     },
 
     /** The write that spends a recovery code at `now`, once. */

@@ -94,6 +94,7 @@ const CALLS = {
   challengeUnsent: { args: [CHALLENGE], names: ['challenge'], accepts: [[]] },
   challengeClose: { args: [], names: [] },
   challengeEndAll: { args: [], names: [] },
+  challengeForgetEnded: { args: [{ now: 1000 }], names: ['opts'], accepts: [['undefined', 'object']] },
   codeMinutesLeft: { args: [{ now: 1000, expiresAt: 301_000 }], names: ['opts'] },
   attemptsRemaining: { args: [CHALLENGE], names: ['challenge'], accepts: [[]] },
   resendAvailableAt: { args: [CHALLENGE, { now: 2000, cooldownSeconds: 30 }], names: ['challenge', 'opts'], accepts: [[], ['undefined', 'object']] },
@@ -104,6 +105,7 @@ const CALLS = {
   rateKeptUntil: { args: [{ times: [10, 20], windowSeconds: 60 }], names: ['opts'] },
   challengePurgeBefore: { args: [{ now: 1000 }], names: ['opts'], accepts: [['undefined', 'object']] },
   recoverySpend: { args: [{ now: 1000 }], names: ['opts'], accepts: [['undefined', 'object']] },
+  recoveryClaim: { args: [{ generation: 3 }], names: ['opts'] },
   deviceTrustedUntil: { args: [{ now: 1000, days: 30 }], names: ['opts'] },
   deviceUse: { args: [{ now: 1000, expiresAt: 5000 }], names: ['opts'] },
 };
@@ -129,7 +131,7 @@ const OPTION_ACCEPTS = {
   'challengeResend.now': ['undefined'], 'challengeResend.ttlSeconds': ['undefined'], 'challengeResend.cooldownSeconds': ['undefined'], 'challengeResend.maxResends': ['undefined'],
   'resendAvailableAt.now': ['undefined'], 'resendAvailableAt.cooldownSeconds': ['undefined'],
   'lockoutTake.now': ['undefined'], 'lockoutTake.threshold': ['undefined'], 'lockoutTake.durationSeconds': ['undefined'],
-  'deviceTrustedUntil.now': ['undefined'], 'deviceUse.now': ['undefined'], 'recoverySpend.now': ['undefined'], 'challengePurgeBefore.now': ['undefined'], 'codeMinutesLeft.now': ['undefined'], 'rateKeptUntil.times': ['array'],
+  'deviceTrustedUntil.now': ['undefined'], 'deviceUse.now': ['undefined'], 'recoverySpend.now': ['undefined'], 'challengeForgetEnded.now': ['undefined'], 'challengePurgeBefore.now': ['undefined'], 'codeMinutesLeft.now': ['undefined'], 'rateKeptUntil.times': ['array'],
 };
 
 // Arguments that are stored records (a challenge row): other keys of a row are left

@@ -121,3 +121,24 @@ test('a webhook is signed at a time in milliseconds; the header carries its unix
   assert.equal(tf.codeMinutesLeft({ now: 0, expiresAt: 300_000 }), 5);
   assert.equal(tf.codeMinutesLeft({ now: 10, expiresAt: 10 }), 1);
 });
+
+test('a recovery set moves on once, from the number read before the proof; ended challenges forget where their code went', () => {
+  const first = tf.recoveryClaim({ generation: 0 });
+  assert.deepEqual(first.changes, [{ field: 'recoveryGeneration', change: 'set', value: 1 }]);
+  for (const stored of [null, 0]) assert.ok(tf.admits(first, { recoveryGeneration: stored }), `set ${stored} is the first`);
+  assert.equal(tf.admits(first, { recoveryGeneration: 1 }), false, 'another request replaced it first');
+  const next = tf.recoveryClaim({ generation: 4 });
+  assert.deepEqual(
+    [tf.admits(next, { recoveryGeneration: 4 }), tf.admits(next, { recoveryGeneration: null }), tf.admits(next, { recoveryGeneration: 5 })],
+    [true, false, false],
+  );
+  assert.throws(() => tf.recoveryClaim({ generation: -1 }), RangeError);
+  assert.throws(() => tf.recoveryClaim({}), TypeError);
+
+  const forget = tf.challengeForgetEnded({ now: NOW });
+  assert.deepEqual(forget.changes, [{ field: 'destination', change: 'clear', value: 0 }]);
+  // A store holds a sealed text there; the guard reads only whether it is there.
+  assert.ok(tf.admits(forget, { expiresAt: NOW, destination: 0 }), 'ended, and still holding it');
+  assert.equal(tf.admits(forget, { expiresAt: NOW + 1, destination: 0 }), false, 'still live');
+  assert.equal(tf.admits(forget, { expiresAt: 0, destination: null }), false, 'already forgotten');
+});

@@ -43,6 +43,7 @@ rulings! {
     Release => "release",
     Unsent => "unsent",
     EndAll => "endAll",
+    ForgetEnded => "forgetEnded",
     Close => "close",
     ResendAvailableAt => "resendAvailableAt",
     AttemptsRemaining => "attemptsRemaining",
@@ -59,6 +60,7 @@ rulings! {
     RateKeptUntil => "rateKeptUntil",
     TotpAccept => "totpAccept",
     RecoverySpend => "recoverySpend",
+    RecoveryClaim => "recoveryClaim",
     DeviceTrustedUntil => "deviceTrustedUntil",
     DeviceUse => "deviceUse",
     Admits => "admits",
@@ -254,6 +256,8 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
         Op::Unsent => write(a.challenge()?.unsent()),
         // -> write
         Op::EndAll => write(Challenge::end_all()),
+        // now -> write
+        Op::ForgetEnded => write(Challenge::forget_ended(a.time()?)),
         Op::Close => write(Challenge::close()),
         // challenge, now, cooldown -> [when]
         Op::ResendAvailableAt => {
@@ -339,6 +343,8 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
         Op::TotpAccept => write(core::totp_accept(a.time()?)),
         // now -> write
         Op::RecoverySpend => write(core::recovery_spend(a.time()?)),
+        // set number read -> write
+        Op::RecoveryClaim => write(core::recovery_claim(a.time()?)),
         // now, days -> [until]
         Op::DeviceTrustedUntil => {
             numbers(&[number(core::device_trusted_until(a.time()?, a.count()?)?)])
@@ -379,7 +385,7 @@ mod tests {
     #[test]
     fn names_and_ops_pair_up() {
         assert_eq!(NAMES.split(',').count(), OPS.len());
-        assert_eq!(Field::ALL.len(), 12);
+        assert_eq!(Field::ALL.len(), 13);
         assert_eq!(rule(u32::MAX, &[]), Err(Error::Policy.into()));
         assert_eq!(rule(op("attempt"), &[1.0]), Err(Error::Policy.into()));
     }
@@ -398,6 +404,7 @@ mod tests {
             NULL,
             0.0,
             now,
+            NULL,
             NULL,
             NULL,
             NULL,

@@ -38,7 +38,7 @@ module.exports = (d) => {
      */
     async issue(userId, from) {
       await d.accounts.ensure(userId);
-      if (!(await d.store.accounts.claimGeneration(userId, from))) return null;
+      if ((await d.store.accounts.apply(userId, tf.recoveryClaim({ generation: from }))) !== 1) return null;
       const generation = from + 1;
       const codes = tf.generateRecoveryCodes();
       const rows = codes.map((code) => {

@@ -179,7 +179,8 @@ module.exports = (d) => {
     async purgeExpired(now) {
       if (now - lastPurge < PURGE_EVERY_MS) return;
       lastPurge = now;
-      await store().purge(now, tf.challengePurgeBefore({ now }));
+      // A consumed challenge forgot its destination in the consuming write; an ended one forgets it here.
+      await store().purge(tf.challengePurgeBefore({ now }), tf.challengeForgetEnded({ now }));
       await d.limits.purge(now);
     },
   };

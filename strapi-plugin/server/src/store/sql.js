@@ -147,12 +147,12 @@ const forRealm = (strapi, realm) => {
         return q('challenges').updateMany({ where: { realm, userId, ...where }, data });
       },
       /** Deletes challenges expired before `before`, and forgets where ended ones were sent (housekeeping of every realm). */
-      async purge(now, before) {
+      /** Deletes challenges that expired before `before`, then applies `forget` (the core's write) to every row it picks. */
+      async purge(before, forget) {
         const { query, col } = raw('challenges');
         await query().where(col.expiresAt, '<', before).delete();
-        // A consumed challenge forgot its destination in the consuming write; an expired
-        // one forgets it here, found through the expiry index (no scan of the table).
-        await query().where(col.expiresAt, '<=', now).whereNotNull(col.destination).update({ [col.destination]: null });
+        // Found through the expiry index, which the write's guard starts with: no scan of the table.
+        await apply('challenges', {}, forget);
       },
     },
 
@@ -172,18 +172,6 @@ const forRealm = (strapi, realm) => {
       update: (userId, data) => retried(() => q('accounts').update({ where: { realm, userId }, data })),
       /** A ruled write; `match` adds fields the row must still hold (a pending secret). */
       apply: (userId, write, data, match = {}) => apply('accounts', { realm, userId, ...match }, write, data),
-      /** Moves the recovery set number on from `from`; true for the one caller whose write took. */
-      async claimGeneration(userId, from) {
-        const { query, col } = raw('accounts');
-        const updated = await retried(() =>
-          query()
-            .where(col.realm, realm)
-            .where(col.userId, userId)
-            .where((w) => (from === 0 ? w.where(col.recoveryGeneration, 0).orWhereNull(col.recoveryGeneration) : w.where(col.recoveryGeneration, from)))
-            .update({ [col.recoveryGeneration]: from + 1 }),
-        );
-        return updated === 1;
-      },
     },
 
     factors: {
