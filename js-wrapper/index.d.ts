@@ -68,7 +68,7 @@ export const LIMITS: Readonly<{
   MIN_TRUSTED_DEVICE_DAYS: number; MAX_TRUSTED_DEVICE_DAYS: number; TRUSTED_DEVICE_DAYS_OFF: number;
   SENDS_WINDOW_SECONDS: number; NEW_NUMBERS_WINDOW_SECONDS: number;
   MAX_PREVIOUS_SECRETS: number; MAX_CONTEXT_BYTES: number;
-  MAX_WEBHOOK_SECRET_BYTES: number; MAX_WEBHOOK_BODY_BYTES: number;
+  MIN_WEBHOOK_SECRET_CHARS: number; MAX_WEBHOOK_SECRET_BYTES: number; MAX_WEBHOOK_BODY_BYTES: number;
 }>;
 
 // --- One-time codes (SMS, e-mail) ---------------------------------------------------

@@ -154,6 +154,6 @@ pub use token::{
 };
 pub use uri::{MAX_LABEL_BYTES, OtpauthLabel, otpauth_uri};
 pub use webhook::{
-    MAX_WEBHOOK_BODY_BYTES, MAX_WEBHOOK_SECRET_BYTES, SignedWebhook, sign_webhook,
-    webhook_signature,
+    MAX_WEBHOOK_BODY_BYTES, MAX_WEBHOOK_SECRET_BYTES, MIN_WEBHOOK_SECRET_CHARS, SignedWebhook,
+    sign_webhook, webhook_signature,
 };

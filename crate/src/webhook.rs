@@ -6,6 +6,9 @@ use hmac::Mac as _;
 
 use crate::{Error, Result};
 
+/// Shortest webhook secret a configuration should accept, in characters: 32, as many
+/// bytes as HMAC-SHA-256's output (a receiver's secret is typed or pasted as text).
+pub const MIN_WEBHOOK_SECRET_CHARS: usize = 32;
 /// Longest webhook secret, in bytes. HMAC hashes longer keys down to 32 bytes anyway.
 pub const MAX_WEBHOOK_SECRET_BYTES: usize = 1024;
 /// Longest request body signed, in bytes: far above a JSON SMS payload.

@@ -90,7 +90,7 @@ const providerOptions = {
     'sms.options',
     {
       url: text('sms.options.url').url('sms.options.url must be a URL').required('sms.options.url is required for webhook'),
-      secret: text('sms.options.secret').min(32, 'sms.options.secret must be at least 32 characters'),
+      secret: text('sms.options.secret').min(LIMITS.MIN_WEBHOOK_SECRET_CHARS, `sms.options.secret must be at least ${LIMITS.MIN_WEBHOOK_SECRET_CHARS} characters`),
       headers: yup.object().typeError('sms.options.headers must be an object'),
       timeoutMs: int('sms.options.timeoutMs', 100, 60_000),
     },
