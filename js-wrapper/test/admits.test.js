@@ -9,16 +9,8 @@ const assert = require('node:assert/strict');
 const tf = require('..');
 
 const FIELDS = ['expiresAt', 'attempts', 'consumedAt', 'verifiedAt', 'resends', 'lastSentAt', 'destination', 'failures', 'lastFailureAt', 'totpLastStep', 'lastUsedAt', 'usedAt'];
-const TESTS = {
-  null: (v) => v === null,
-  notNull: (v) => v !== null,
-  '=': (v, x) => v !== null && v === x,
-  '<': (v, x) => v !== null && v < x,
-  '>': (v, x) => v !== null && v > x,
-  '<=': (v, x) => v !== null && v <= x,
-};
-/** The documented semantics: every clause holds when one of its tests passes; missing is null. */
-const reference = (write, row) => write.guard.every((clause) => clause.some(({ field, test: t, value }) => TESTS[t](row[field] ?? null, value)));
+// The documented semantics: every clause holds when one of its tests passes; missing is null.
+const { TESTS, admits: reference } = require('./helpers/guards');
 
 /** A small deterministic generator (mulberry32), so that a failure can be replayed. */
 function generator(seed) {

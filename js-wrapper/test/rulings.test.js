@@ -6,22 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const tf = require('..');
-
-const TESTS = {
-  null: (v) => v === null,
-  notNull: (v) => v !== null,
-  '=': (v, x) => v !== null && v === x,
-  '<': (v, x) => v !== null && v < x,
-  '>': (v, x) => v !== null && v > x,
-  '<=': (v, x) => v !== null && v <= x,
-};
-/** What a database does with a write: the guard decides, then the changes apply. */
-const admits = (write, row) => write.guard.every((clause) => clause.some(({ field, test: t, value }) => TESTS[t](row[field] ?? null, value)));
-const applied = (write, row) => {
-  const next = { ...row };
-  for (const { field, change, value } of write.changes) next[field] = change === 'set' ? value : change === 'clear' ? null : (row[field] ?? 0) + value;
-  return next;
-};
+const { admits, applied } = require('./helpers/guards');
 
 const NOW = 1_700_000_000_000;
 
