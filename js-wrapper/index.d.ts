@@ -66,7 +66,7 @@ export const LIMITS: Readonly<{
   MAX_TRUSTED_DEVICES: number; MAX_OPEN_CHALLENGES: number; TOKEN_BYTES: number;
   TOKEN_CHARS: number; MAX_TOKEN_INPUT_CHARS: number; HASH_HEX_CHARS: number; MAX_RECOVERY_INPUT_BYTES: number;
   MIN_TRUSTED_DEVICE_DAYS: number; MAX_TRUSTED_DEVICE_DAYS: number; TRUSTED_DEVICE_DAYS_OFF: number;
-  SENDS_WINDOW_SECONDS: number; NEW_NUMBERS_WINDOW_SECONDS: number;
+  SENDS_WINDOW_SECONDS: number; NEW_NUMBERS_WINDOW_SECONDS: number; MAX_RATE_TRIES: number; RATE_CONTENDED_RETRY_MS: number;
   MAX_PREVIOUS_SECRETS: number; MAX_CONTEXT_BYTES: number;
   MIN_WEBHOOK_SECRET_CHARS: number; MAX_WEBHOOK_SECRET_BYTES: number; MAX_WEBHOOK_BODY_BYTES: number;
 }>;
@@ -392,6 +392,12 @@ export function totpAccept(step: number): Write;
 
 /** When the last of `times` leaves a window of `windowSeconds`, or null for none: a stored limit may be forgotten then. */
 export function rateKeptUntil(opts: { times: number[]; windowSeconds: number }): number | null;
+
+/**
+ * The times to store once the event that took its place at `at` is given back (it did not
+ * happen: a send that failed), or null when no event at `at` is stored any more.
+ */
+export function rateRelease(opts: { times: number[]; at: number }): number[] | null;
 
 /**
  * The write that moves the account's set of recovery codes on from number `generation`

@@ -306,6 +306,7 @@ module.exports.totpAccept = rulings.totpAccept;
 module.exports.recoverySpend = rulings.recoverySpend;
 module.exports.recoveryClaim = rulings.recoveryClaim;
 module.exports.rateKeptUntil = rulings.rateKeptUntil;
+module.exports.rateRelease = rulings.rateRelease;
 module.exports.deviceTrustedUntil = rulings.deviceTrustedUntil;
 module.exports.deviceUse = rulings.deviceUse;
 module.exports.admits = rulings.admits;

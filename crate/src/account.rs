@@ -42,6 +42,12 @@ pub const DEFAULT_NEW_NUMBERS_PER_DAY: u32 = 3;
 pub const SENDS_WINDOW_SECONDS: u32 = 3_600;
 /// The window of the new-numbers cap, in seconds: a day.
 pub const NEW_NUMBERS_WINDOW_SECONDS: u32 = 86_400;
+/// How many times in a row a store may find a limit's row moved by another request
+/// (a lost compare-and-set) before it refuses the event as if capped: a limit never lets
+/// an unchecked event through, and a burst cannot keep a request spinning.
+pub const MAX_RATE_TRIES: u32 = 25;
+/// When a request refused that way may try again (milliseconds after it was refused).
+pub const RATE_CONTENDED_RETRY_MS: u32 = 1_000;
 
 /// When consecutive failures lock an account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -233,6 +239,17 @@ pub fn rate_verdict(policy: &RatePolicy, times: &[u64], now: u64) -> Result<Rate
     }
     recent.push(now);
     Ok(RateVerdict::Allowed { times: recent })
+}
+
+/// The times to store once the event that took its place at `at` is given back (it did
+/// not happen: a send that failed): one event at `at` fewer. None when no event at `at`
+/// is stored any more (its place already left the window, or was given back).
+#[must_use]
+pub fn rate_release(times: &[u64], at: u64) -> Option<Vec<u64>> {
+    let given = times.iter().rposition(|&stored| stored == at)?;
+    let mut kept = times.to_vec();
+    kept.remove(given);
+    Some(kept)
 }
 
 /// When the last of `times` leaves a window of `window_seconds`: a stored limit may be

@@ -107,11 +107,11 @@ mod webhook;
 pub use account::{
     DEFAULT_LOCKOUT_SECONDS, DEFAULT_LOCKOUT_THRESHOLD, DEFAULT_NEW_NUMBERS_PER_DAY,
     DEFAULT_SENDS_PER_HOUR, DEFAULT_SENDS_PER_NUMBER_PER_HOUR, LockoutGuard, LockoutPolicy,
-    LockoutVerdict, MAX_LOCKOUT_SECONDS, MAX_LOCKOUT_THRESHOLD, MAX_RATE_CAP,
+    LockoutVerdict, MAX_LOCKOUT_SECONDS, MAX_LOCKOUT_THRESHOLD, MAX_RATE_CAP, MAX_RATE_TRIES,
     MAX_RATE_WINDOW_SECONDS, MIN_LOCKOUT_SECONDS, MIN_LOCKOUT_THRESHOLD, MIN_RATE_CAP,
-    MIN_RATE_WINDOW_SECONDS, NEW_NUMBERS_WINDOW_SECONDS, RatePolicy, RateVerdict,
-    SENDS_WINDOW_SECONDS, failures_reset, lockout_guard, lockout_take, lockout_verdict,
-    rate_kept_until, rate_verdict,
+    MIN_RATE_WINDOW_SECONDS, NEW_NUMBERS_WINDOW_SECONDS, RATE_CONTENDED_RETRY_MS, RatePolicy,
+    RateVerdict, SENDS_WINDOW_SECONDS, failures_reset, lockout_guard, lockout_take,
+    lockout_verdict, rate_kept_until, rate_release, rate_verdict,
 };
 pub use challenge::{
     Challenge, ChallengeVerdict, CodeRules, DEFAULT_ATTEMPTS, DEFAULT_CODE_TTL_SECONDS,

@@ -295,6 +295,17 @@ module.exports = ({ core, names, L }) => {
     },
 
     /** When the last of `times` leaves a window of `windowSeconds` (unix ms), or null for none: a stored limit may go then. */
+    /**
+     * The times to store once the event that took its place at `at` is given back (it did
+     * not happen), or null when no event at `at` is stored any more.
+     */
+    rateRelease(opts) {
+      check.options(opts, 'opts', ['times', 'at']);
+      const times = check.times(opts.times, 'times', L.MAX_RATE_CAP);
+      const [found, ...kept] = rule('rateRelease', [check.time(opts.at, 'at'), ...times]);
+      return found ? kept : null;
+    },
+
     rateKeptUntil(opts) {
       check.options(opts, 'opts', ['times', 'windowSeconds']);
       const times = check.times(opts.times, 'times', L.MAX_RATE_CAP);

@@ -103,6 +103,7 @@ const CALLS = {
   failuresReset: { args: [], names: [] },
   totpAccept: { args: [5], names: ['step'] },
   rateKeptUntil: { args: [{ times: [10, 20], windowSeconds: 60 }], names: ['opts'] },
+  rateRelease: { args: [{ times: [10, 20], at: 20 }], names: ['opts'] },
   challengePurgeBefore: { args: [{ now: 1000 }], names: ['opts'], accepts: [['undefined', 'object']] },
   recoverySpend: { args: [{ now: 1000 }], names: ['opts'], accepts: [['undefined', 'object']] },
   recoveryClaim: { args: [{ generation: 3 }], names: ['opts'] },
@@ -131,7 +132,7 @@ const OPTION_ACCEPTS = {
   'challengeResend.now': ['undefined'], 'challengeResend.ttlSeconds': ['undefined'], 'challengeResend.cooldownSeconds': ['undefined'], 'challengeResend.maxResends': ['undefined'],
   'resendAvailableAt.now': ['undefined'], 'resendAvailableAt.cooldownSeconds': ['undefined'],
   'lockoutTake.now': ['undefined'], 'lockoutTake.threshold': ['undefined'], 'lockoutTake.durationSeconds': ['undefined'],
-  'deviceTrustedUntil.now': ['undefined'], 'deviceUse.now': ['undefined'], 'recoverySpend.now': ['undefined'], 'challengeForgetEnded.now': ['undefined'], 'challengePurgeBefore.now': ['undefined'], 'codeMinutesLeft.now': ['undefined'], 'rateKeptUntil.times': ['array'],
+  'deviceTrustedUntil.now': ['undefined'], 'deviceUse.now': ['undefined'], 'recoverySpend.now': ['undefined'], 'challengeForgetEnded.now': ['undefined'], 'challengePurgeBefore.now': ['undefined'], 'codeMinutesLeft.now': ['undefined'], 'rateKeptUntil.times': ['array'], 'rateRelease.times': ['array'],
 };
 
 // Arguments that are stored records (a challenge row): other keys of a row are left

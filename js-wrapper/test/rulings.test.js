@@ -127,3 +127,11 @@ test('a recovery set moves on once, from the number read before the proof; ended
   assert.equal(tf.admits(forget, { expiresAt: NOW + 1, destination: 0 }), false, 'still live');
   assert.equal(tf.admits(forget, { expiresAt: 0, destination: null }), false, 'already forgotten');
 });
+
+test('a place in a rate window is given back once; a limit gives up on a contended row after the core says', () => {
+  assert.deepEqual(tf.rateRelease({ times: [10, 20, 20, 30], at: 20 }), [10, 20, 30], 'one event at that time');
+  assert.equal(tf.rateRelease({ times: [10, 30], at: 20 }), null, 'already gone');
+  assert.equal(tf.rateRelease({ times: [], at: 20 }), null);
+  assert.throws(() => tf.rateRelease({ times: [10], at: -1 }), RangeError);
+  assert.deepEqual([tf.LIMITS.MAX_RATE_TRIES, tf.LIMITS.RATE_CONTENDED_RETRY_MS], [25, 1000]);
+});

@@ -58,6 +58,7 @@ rulings! {
     FailuresReset => "failuresReset",
     RateVerdict => "rateVerdict",
     RateKeptUntil => "rateKeptUntil",
+    RateRelease => "rateRelease",
     TotpAccept => "totpAccept",
     RecoverySpend => "recoverySpend",
     RecoveryClaim => "recoveryClaim",
@@ -338,6 +339,20 @@ pub fn rule(op: u32, args: &[f64]) -> Out<Vec<f64>> {
             }
             let times = Args(a.0).times()?;
             numbers(&[core::rate_kept_until(&times, window).map_or(NULL, number)])
+        }
+        // at, ...times -> [0] when no event at `at` is stored, else [1, ...times to store]
+        Op::RateRelease => {
+            let at = a.time()?;
+            let times = Args(a.0).times()?;
+            match core::rate_release(&times, at) {
+                None => numbers(&[0.0]),
+                Some(kept) => {
+                    let mut out = Vec::with_capacity(kept.len().saturating_add(1));
+                    out.push(1.0);
+                    out.extend(kept.into_iter().map(number));
+                    out
+                }
+            }
         }
         // step -> write
         Op::TotpAccept => write(core::totp_accept(a.time()?)),

@@ -7,10 +7,10 @@
 // of phone and step-up codes, and the admin's test message.
 const tf = require('two-factor-wasm');
 
-// Each lost compare-and-set means another request took a place; past this many in a row
-// the event is refused, as if capped: a limit never lets an unchecked event through.
-const MAX_TRIES = 25;
-const CONTENDED_RETRY_MS = 1000;
+// Each lost compare-and-set means another request took a place; past the core's number
+// of them in a row the event is refused, as if capped: a limit never lets an unchecked
+// event through.
+const { MAX_RATE_TRIES, RATE_CONTENDED_RETRY_MS } = tf.LIMITS;
 
 // Rows this process last read or wrote, at most this many (the oldest are forgotten).
 const REMEMBERED_ROWS = 1000;
@@ -47,7 +47,7 @@ module.exports = (d) => {
     async take(scope, subject, { cap, windowSeconds, now }) {
       const key = `${scope}\n${subject}`;
       let row = seen.get(key);
-      for (let tries = 0; tries < MAX_TRIES; tries += 1) {
+      for (let tries = 0; tries < MAX_RATE_TRIES; tries += 1) {
         let verdict = row && tf.rateVerdict({ now, times: parse(row.times), cap, windowSeconds });
         if (!verdict?.allowed) {
           row = await load(scope, subject);
@@ -65,7 +65,7 @@ module.exports = (d) => {
         }
         row = null;
       }
-      return { allowed: false, retryAt: now + CONTENDED_RETRY_MS };
+      return { allowed: false, retryAt: now + RATE_CONTENDED_RETRY_MS };
     },
 
     /**
@@ -74,13 +74,11 @@ module.exports = (d) => {
      */
     async release(scope, subject, at) {
       seen.delete(`${scope}\n${subject}`);
-      for (let tries = 0; tries < MAX_TRIES; tries += 1) {
+      for (let tries = 0; tries < MAX_RATE_TRIES; tries += 1) {
         const row = await store().find(scope, subject);
-        const times = parse(row?.times);
-        const index = times.lastIndexOf(at);
-        if (index < 0) return;
-        times.splice(index, 1);
-        if (await store().compareAndSet(row, { times: times.join(',') })) return;
+        const kept = row && tf.rateRelease({ times: parse(row.times), at });
+        if (!kept) return;
+        if (await store().compareAndSet(row, { times: kept.join(',') })) return;
       }
     },
 
