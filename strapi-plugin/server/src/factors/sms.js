@@ -84,17 +84,13 @@ module.exports = (d) => {
 
     /** Enrolment's second step: the code sent to the number binds it; a wrong one is a counted failure. */
     async complete(user, { code }, now) {
-      const pending = () => new errors.ValidationError('No code is pending. Ask for a new one.');
       await d.accounts.assertUnlocked(user.id, now);
       const challenge = await d.challenges.latest(user.id, PURPOSES.phone);
       const verdict = await d.verify.code({ userId: user.id, challenge, code, now });
-      if (verdict.locked) throw d.accounts.lockedError(verdict.until);
-      if (verdict.wrong) {
-        await d.accounts.missed(user.id, now, verdict.rules);
-        throw new errors.ValidationError('Invalid code');
-      }
+      await d.verify.refuse(user.id, now, verdict);
+      if (verdict.wrong) throw new errors.ValidationError('Invalid code');
       // A number sealed under a secret no longer configured cannot be bound.
-      if (!verdict.proved || challenge.destination === null) throw pending();
+      if (!verdict.proved || challenge.destination === null) throw new errors.ValidationError('No code is pending. Ask for a new one.');
       await this.confirm(user.id, challenge.destination, now);
     },
 

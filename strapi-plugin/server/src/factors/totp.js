@@ -80,8 +80,7 @@ module.exports = (d) => {
       const others = async (guess) => ((await this.confirm(user.id, guess, now)) ? METHODS.totp : null);
       const verdict = await d.verify.code({ userId: user.id, challenge: null, optional: true, code, now, others });
       if (verdict.proved) return;
-      if (verdict.locked) throw d.accounts.lockedError(verdict.until);
-      await d.accounts.missed(user.id, now, verdict.rules);
+      await d.verify.refuse(user.id, now, verdict);
       throw new errors.ValidationError('Invalid code, or no authenticator setup is pending');
     },
 

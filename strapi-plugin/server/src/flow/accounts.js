@@ -107,8 +107,7 @@ module.exports = (d) => {
       const others = (guess) => d.factors.prove(user.id, guess, now);
       const verdict = await d.verify.code({ userId: user.id, challenge: stepUp, optional: true, code, now, others });
       if (verdict.proved) return;
-      if (verdict.locked) throw lockedError(verdict.until);
-      if (verdict.wrong) await this.missed(user.id, now, verdict.rules);
+      await d.verify.refuse(user.id, now, verdict);
       throw refused();
     },
   };

@@ -65,5 +65,16 @@ module.exports = (d) => {
       const consumed = taken.proved ? taken.consumed : await accept(userId, optional ? null : challenge, now);
       return consumed ? { proved, attempted } : { lost: true };
     },
+
+    /**
+     * What a verdict that proved nothing costs before the caller's own 400: the 429 when
+     * the budget was spent, and for a wrong code its counted miss (the 429 when that miss
+     * locks the account). Returns for any other verdict.
+     * @param {Verdict} verdict
+     */
+    async refuse(userId, now, verdict) {
+      if (verdict.locked) throw d.accounts.lockedError(verdict.until);
+      if (verdict.wrong) await d.accounts.missed(userId, now, verdict.rules);
+    },
   };
 };

@@ -146,8 +146,11 @@ const forRealm = (strapi, realm) => {
         const { where, data } = conditional.asQuery(write);
         return q('challenges').updateMany({ where: { realm, userId, ...where }, data });
       },
-      /** Deletes challenges expired before `before`, and forgets where ended ones were sent (housekeeping of every realm). */
-      /** Deletes challenges that expired before `before`, then applies `forget` (the core's write) to every row it picks. */
+      /**
+       * Deletes challenges that expired before `before`, then applies `forget` (the core's
+       * write that makes ended ones forget where their code went) to every row it picks:
+       * housekeeping of every realm.
+       */
       async purge(before, forget) {
         const { query, col } = raw('challenges');
         await query().where(col.expiresAt, '<', before).delete();
